@@ -1,0 +1,6 @@
+"""Persistence: SQLAlchemy 2.0 models (async) and Alembic migrations."""
+
+from bot.db.engine import Database, alembic_config
+from bot.db.models import Base, Case, CaseMessage, Message, QuestionLog, User, utcnow
+
+__all__ = ["Base", "Case", "CaseMessage", "Database", "Message", "QuestionLog", "User", "alembic_config", "utcnow"]

@@ -1,0 +1,111 @@
+"""Database tables. Personal data is kept to what the bot needs to answer and hand over to staff.
+
+- `User` holds the Telegram ids the bot must reply to and the chosen language; no names, no phone numbers.
+- `Message` is the recent conversation (deleted after `message_retention_days`), so that a hand-over to
+  staff can include what was said before.
+- `Case` / `CaseMessage` is a hand-over to a person, with its own copy of the conversation so far.
+- `QuestionLog` feeds statistics and the unanswered-questions report. It has no link to a user: only the
+  day, the language, the (redacted) question, the matched entry, its score, the outcome and feedback.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import BigInteger, Boolean, Date, DateTime, Float, ForeignKey, Integer, String, Text, TypeDecorator
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class UTCDateTime(TypeDecorator[dt.datetime]):
+    """Timezone-aware UTC datetimes on every backend (SQLite stores them naive)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect) -> dt.datetime | None:  # type: ignore[override]
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given; use timezone-aware UTC datetimes")
+        value = value.astimezone(dt.UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: dt.datetime | None, dialect) -> dt.datetime | None:  # type: ignore[override]
+        if value is None:
+            return None
+        return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    telegram_user_id: Mapped[int] = mapped_column(BigInteger, unique=True, index=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    language: Mapped[str | None] = mapped_column(String(8))
+    language_chosen: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_seen_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Message(Base):
+    __tablename__ = "messages"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    sender: Mapped[str] = mapped_column(String(8))  # "user" or "bot"
+    text: Mapped[str] = mapped_column(Text)
+    language: Mapped[str | None] = mapped_column(String(8))
+    entry_id: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+
+class Case(Base):
+    __tablename__ = "cases"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(String(16), default="open", index=True)
+    reason: Mapped[str] = mapped_column(String(32))  # talk_to_person | unanswered | voice
+    person_requested: Mapped[bool] = mapped_column(Boolean, default=False)  # the user asked for a human
+    language: Mapped[str] = mapped_column(String(8))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    closed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+    messages: Mapped[list[CaseMessage]] = relationship(
+        back_populates="case", order_by="CaseMessage.id", cascade="all, delete-orphan"
+    )
+
+
+class CaseMessage(Base):
+    __tablename__ = "case_messages"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    sender: Mapped[str] = mapped_column(String(8))  # "user", "bot" or "staff"
+    text: Mapped[str] = mapped_column(Text)
+    language: Mapped[str | None] = mapped_column(String(8))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    case: Mapped[Case] = relationship(back_populates="messages")
+
+
+class QuestionLog(Base):
+    __tablename__ = "question_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    asked_on: Mapped[dt.date] = mapped_column(Date, index=True)
+    language: Mapped[str] = mapped_column(String(8), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    entry_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    score: Mapped[float | None] = mapped_column(Float)
+    outcome: Mapped[str] = mapped_column(String(16), index=True)  # answered|suggested|unanswered|emergency
+    helpful: Mapped[bool | None] = mapped_column(Boolean)
