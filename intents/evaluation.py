@@ -1,0 +1,109 @@
+"""Measure the matcher on labelled questions: top-1 accuracy, out-of-scope rejection, confusions.
+
+A case is `{"text": ..., "lang": "ar" | null, "expect": "<entry id>" | null}`. The bot's reaction to a
+case is what a user would see first: the entry it answers with, or the first topic it offers when unsure
+(`entry`), or nothing when it says it does not know (`entry` = null). Small talk ("hello", "thanks")
+gets no entry.
+
+- top-1 accuracy: in-scope cases whose `entry` is the expected one;
+- answered directly: in-scope cases answered with the expected entry without a "did you mean" step;
+- out-of-scope rejection: cases with `expect` null for which the bot shows no entry at all.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from intents.matcher import Matcher
+from intents.smalltalk import classify_small_talk
+
+
+@dataclass(frozen=True)
+class EvalCase:
+    text: str
+    lang: str | None
+    expect: str | None
+
+
+@dataclass(frozen=True)
+class EvalResult:
+    case: EvalCase
+    entry: str | None
+    score: float | None
+    decision: str
+    language: str
+
+
+@dataclass
+class EvalReport:
+    results: list[EvalResult] = field(default_factory=list)
+
+    @property
+    def in_scope(self) -> list[EvalResult]:
+        return [r for r in self.results if r.case.expect is not None]
+
+    @property
+    def out_of_scope(self) -> list[EvalResult]:
+        return [r for r in self.results if r.case.expect is None]
+
+    @property
+    def top1_accuracy(self) -> float:
+        cases = self.in_scope
+        return sum(r.entry == r.case.expect for r in cases) / len(cases) if cases else 0.0
+
+    @property
+    def answered_directly(self) -> float:
+        cases = self.in_scope
+        return sum(r.entry == r.case.expect and r.decision == "answer" for r in cases) / len(cases) if cases else 0.0
+
+    @property
+    def rejection_rate(self) -> float:
+        cases = self.out_of_scope
+        return sum(r.entry is None for r in cases) / len(cases) if cases else 0.0
+
+    def confusions(self) -> Counter[tuple[str, str]]:
+        """(expected, got) pairs for every mistake; 'none' stands for no entry."""
+        return Counter(
+            (r.case.expect or "none", r.entry or "none") for r in self.results if r.entry != r.case.expect
+        )
+
+    def by_language(self) -> dict[str, "EvalReport"]:
+        groups: dict[str, EvalReport] = {}
+        for result in self.results:
+            groups.setdefault(result.case.lang or "auto", EvalReport()).results.append(result)
+        return dict(sorted(groups.items()))
+
+
+class EvalFileError(ValueError):
+    """A line of an evaluation file that is not a valid case."""
+
+
+def read_cases(path: Path) -> list[EvalCase]:
+    cases = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            data = json.loads(line)
+            cases.append(EvalCase(text=str(data["text"]), lang=data.get("lang"), expect=data.get("expect")))
+        except (json.JSONDecodeError, KeyError, TypeError) as exc:
+            raise EvalFileError(f"{path}:{number}: not a case ({exc})") from exc
+    return cases
+
+
+def evaluate(matcher: Matcher, cases: Iterable[EvalCase]) -> EvalReport:
+    report = EvalReport()
+    for case in cases:
+        if classify_small_talk(case.text) is not None:
+            report.results.append(EvalResult(case, None, None, "small-talk", case.lang or "?"))
+            continue
+        result = matcher.match_question(case.text, case.lang)
+        top = result.top
+        report.results.append(
+            EvalResult(case, top.entry_id if top else None, top.score if top else None, result.decision, result.language)
+        )
+    return report

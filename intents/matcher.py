@@ -1,0 +1,335 @@
+"""Match a question to knowledge-base entries: ranked candidates with 0-100 confidence scores.
+
+How a score comes about (per language, with German and English as secondary pools because people mix
+them in):
+
+1. The question is folded into content tokens (`intents.normalize.tokens`).
+2. Each token is looked up in the pool's vocabulary: exactly, by shared prefix (inflection, Turkish and
+   German suffixes, compounds) and, for tokens the vocabulary lacks, by rapidfuzz edit similarity
+   (typos). Each way of matching has a similarity in [0, 1].
+3. *Coverage*: how much of the question (weighted by how rare each token is across entries, IDF) an
+   entry's title, keywords and example questions account for. Unknown words lower the coverage, which
+   is what rejects out-of-scope questions.
+4. The best candidates are re-ranked with rapidfuzz's token-set similarity between the question and the
+   entry's own phrasings.
+
+The confidence mixes coverage, the amount of specific evidence (saturating) and the phrase similarity
+with the weights in `MatcherParams`. At or above `answer_threshold` the
+bot answers; between `suggest_threshold` and it the bot offers the top 2-3 as buttons; below it says it
+does not know. Emergency triggers ("112", "Notfall", "طوارئ", "помогите") put the emergency entry first
+whatever the score.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Indel
+
+from intents.language import detect_language
+from intents.normalize import normalize, tokens
+
+SECONDARY_LANGUAGES: tuple[str, ...] = ("de", "en")
+
+
+
+@dataclass(frozen=True)
+class MatcherParams:
+    """Weights of the scoring; chosen on the development set with `bench/tune_matcher.py`."""
+
+    question_weight: float = 0.6  # a word only seen in example questions is weaker evidence than a keyword
+    secondary_factor: float = 0.85  # German and English pools count a little less than the user's language
+    coverage_share: float = 0.2  # how much of the question the entry explains
+    evidence_share: float = 0.5  # how much specific evidence there is at all (saturating)
+    evidence_k: float = 1.0  # evidence = matched / (matched + k * idf of an unseen word)
+    unknown_factor: float = 1.0  # weight of a word the knowledge base never uses, relative to the rarest word
+    share_exponent: float = 0.0  # a word mentioned often by one entry and once by another belongs to the first
+
+    @property
+    def phrase_share(self) -> float:
+        return 1.0 - self.coverage_share - self.evidence_share
+
+
+_RERANK_CANDIDATES = 8
+_PREFIX_LEN = 4
+
+
+@dataclass(frozen=True)
+class Document:
+    """One knowledge-base entry in one language, as the matcher sees it."""
+
+    entry_id: str
+    language: str
+    title: str
+    questions: Sequence[str]
+    keywords: Sequence[str]
+    triggers: Sequence[str] = ()
+
+
+@dataclass(frozen=True)
+class Candidate:
+    entry_id: str
+    score: float
+
+
+@dataclass(frozen=True)
+class MatchResult:
+    """Ranked candidates for one question and what the bot should do with them."""
+
+    language: str
+    candidates: tuple[Candidate, ...]
+    decision: Literal["answer", "suggest", "none"]
+    emergency: bool = False
+
+    @property
+    def top(self) -> Candidate | None:
+        return self.candidates[0] if self.candidates else None
+
+
+@dataclass
+class _Pool:
+    """The searchable index for one primary language (plus the secondary languages)."""
+
+    vocabulary: dict[str, dict[str, float]] = field(default_factory=dict)  # token -> entry -> weight
+    idf: dict[str, float] = field(default_factory=dict)
+    by_length: dict[int, list[str]] = field(default_factory=dict)
+    by_prefix: dict[str, list[str]] = field(default_factory=dict)
+    by_suffix: dict[str, list[str]] = field(default_factory=dict)
+    phrases: dict[str, list[tuple[str, float]]] = field(default_factory=dict)  # entry -> (phrase, weight)
+    triggers: dict[str, str] = field(default_factory=dict)  # normalised trigger -> entry
+    unknown_idf: float = 1.0
+
+
+class Matcher:
+    """Ranks knowledge-base entries for a question; pure and in-memory (no I/O after construction)."""
+
+    def __init__(
+        self,
+        documents: Iterable[Document],
+        *,
+        answer_threshold: float = 62.0,
+        suggest_threshold: float = 45.0,
+        max_suggestions: int = 3,
+        params: MatcherParams | None = None,
+    ) -> None:
+        self.params = params or MatcherParams()
+        self.answer_threshold = answer_threshold
+        self.suggest_threshold = suggest_threshold
+        self.max_suggestions = max_suggestions
+        by_language: dict[str, list[Document]] = defaultdict(list)
+        for doc in documents:
+            by_language[doc.language].append(doc)
+        self.languages: tuple[str, ...] = tuple(by_language)
+        self._pools = {lang: self._build_pool(lang, by_language, self.params) for lang in by_language}
+
+    # --- building -------------------------------------------------------------------------
+
+    @staticmethod
+    def _build_pool(primary: str, by_language: dict[str, list[Document]], params: MatcherParams) -> _Pool:
+        pool = _Pool()
+        pool_languages = [primary] + [lang for lang in SECONDARY_LANGUAGES if lang != primary and lang in by_language]
+        entries: set[str] = set()
+        mentions: dict[str, dict[str, float]] = {}  # token -> entry -> summed field weight
+        strongest: dict[str, dict[str, float]] = {}  # token -> entry -> best field weight
+        for lang in pool_languages:
+            factor = 1.0 if lang == primary else params.secondary_factor
+            for doc in by_language[lang]:
+                entries.add(doc.entry_id)
+                fields = [(doc.title, 1.0)] + [(k, 1.0) for k in doc.keywords] + [(q, params.question_weight) for q in doc.questions]
+                for text, weight in fields:
+                    phrase_tokens = tokens(text)
+                    for token in set(phrase_tokens):
+                        per_entry = mentions.setdefault(token, {})
+                        per_entry[doc.entry_id] = per_entry.get(doc.entry_id, 0.0) + weight * factor
+                        best = strongest.setdefault(token, {})
+                        best[doc.entry_id] = max(best.get(doc.entry_id, 0.0), weight * factor)
+                    if phrase_tokens:
+                        pool.phrases.setdefault(doc.entry_id, []).append((" ".join(phrase_tokens), factor))
+                for trigger in doc.triggers:
+                    folded = normalize(trigger)
+                    if folded:
+                        pool.triggers[folded] = doc.entry_id
+        for token, per_entry in mentions.items():
+            most = max(per_entry.values())
+            pool.vocabulary[token] = {
+                entry_id: strongest[token][entry_id] * (count / most) ** params.share_exponent
+                for entry_id, count in per_entry.items()
+            }
+        count = max(len(entries), 1)
+        pool.idf = {tok: math.log(1.0 + count / len(posting)) for tok, posting in pool.vocabulary.items()}
+        pool.unknown_idf = math.log(1.0 + count)
+        for token in pool.vocabulary:
+            pool.by_length.setdefault(len(token), []).append(token)
+            if len(token) >= _PREFIX_LEN:
+                pool.by_prefix.setdefault(token[:_PREFIX_LEN], []).append(token)
+                pool.by_suffix.setdefault(token[-_PREFIX_LEN:], []).append(token)
+        return pool
+
+    # --- matching ---------------------------------------------------------------------------
+
+    def match(self, text: str, language: str) -> MatchResult:
+        """Rank entries for `text` written in `language` (falls back to English's pool if unknown)."""
+        pool_language = language if language in self._pools else ("en" if "en" in self._pools else self.languages[0])
+        pool = self._pools[pool_language]
+        query = tokens(text)
+        scores = self._score(pool, query)
+        emergency_entry = self._trigger_hit(pool, text)
+
+        ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
+        candidates = [Candidate(entry_id, round(score, 1)) for entry_id, score in ranked]
+        if emergency_entry is not None:
+            others = [c for c in candidates if c.entry_id != emergency_entry]
+            best_other = others[0].score if others else 0.0
+            pinned = max(scores.get(emergency_entry, 0.0), best_other, self.answer_threshold)
+            candidates = [Candidate(emergency_entry, round(pinned, 1)), *others]
+
+        shown = [c for c in candidates if c.score >= self.suggest_threshold][: self.max_suggestions]
+        if emergency_entry is not None or (shown and shown[0].score >= self.answer_threshold):
+            decision: Literal["answer", "suggest", "none"] = "answer"
+        elif shown:
+            decision = "suggest"
+        else:
+            decision = "none"
+        return MatchResult(pool_language, tuple(shown), decision, emergency=emergency_entry is not None)
+
+    def match_question(self, text: str, language: str | None) -> MatchResult:
+        """Match in `language` (detected when None); if nothing fits and the text is clearly written in
+        another of the indexed languages (a German speaker writing Arabic, say), match in that one too and
+        keep the better result. This is what the bot and `lotse eval` use."""
+        detected = detect_language(text, self.languages) if language is None else None
+        primary = language or detected or ("de" if "de" in self._pools else self.languages[0])
+        result = self.match(text, primary)
+        if result.decision == "answer":
+            return result
+        if detected is None:
+            detected = detect_language(text, self.languages)
+        if detected is None or detected == primary:
+            return result
+        other = self.match(text, detected)
+        rank = {"answer": 2, "suggest": 1, "none": 0}
+        return other if rank[other.decision] > rank[result.decision] else result
+
+    def explain(self, text: str, language: str) -> list[tuple[str, float, dict[str, float]]]:
+        """For each content word of `text`: its weight and the vocabulary words it matched (for
+        `lotse ask --explain`, to see why a question lands where it does)."""
+        pool = self._pools.get(language) or self._pools[self.languages[0]]
+        rows = []
+        for token in dict.fromkeys(tokens(text)):
+            matches = self._lookup(pool, token)
+            weight = _query_weight(pool, matches) if matches else self.params.unknown_factor * pool.unknown_idf
+            detail = {
+                f"{vocab}→{entry_id}": round(similarity * field_weight, 2)
+                for vocab, similarity in matches.items()
+                for entry_id, field_weight in pool.vocabulary[vocab].items()
+            }
+            rows.append((token, round(weight, 2), dict(sorted(detail.items(), key=lambda kv: -kv[1])[:6])))
+        return rows
+
+    def rank(self, text: str, language: str, limit: int = 5) -> list[Candidate]:
+        """All candidates with their scores, best first, regardless of thresholds (for eval and debugging)."""
+        pool_language = language if language in self._pools else "en"
+        scores = self._score(self._pools[pool_language], tokens(text))
+        ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:limit]
+        return [Candidate(entry_id, round(score, 1)) for entry_id, score in ranked]
+
+    def _score(self, pool: _Pool, query: tuple[str, ...]) -> dict[str, float]:
+        """Confidence 0-100 for the entries that share words with the query."""
+        params = self.params
+        unique = list(dict.fromkeys(query))
+        if not unique:
+            return {}
+        total_weight = 0.0
+        matched: dict[str, float] = defaultdict(float)
+        for token in unique:
+            matches = self._lookup(pool, token)
+            if not matches:
+                total_weight += params.unknown_factor * pool.unknown_idf
+                continue
+            weight = _query_weight(pool, matches)
+            total_weight += weight
+            best: dict[str, float] = {}
+            for vocab_token, similarity in matches.items():
+                for entry_id, field_weight in pool.vocabulary[vocab_token].items():
+                    value = similarity * field_weight
+                    if value > best.get(entry_id, 0.0):
+                        best[entry_id] = value
+            for entry_id, value in best.items():
+                matched[entry_id] += weight * value
+        if not matched:
+            return {}
+        top = sorted(matched.items(), key=lambda item: -item[1])[:_RERANK_CANDIDATES]
+        query_phrase = " ".join(unique)
+        evidence_scale = params.evidence_k * pool.unknown_idf
+        scores: dict[str, float] = {}
+        for entry_id, evidence in top:
+            coverage = evidence / total_weight
+            saturation = evidence / (evidence + evidence_scale)
+            phrase_similarity = max(
+                (fuzz.token_set_ratio(query_phrase, phrase) * factor for phrase, factor in pool.phrases.get(entry_id, ())),
+                default=0.0,
+            )
+            scores[entry_id] = (
+                100.0 * (params.coverage_share * coverage + params.evidence_share * saturation)
+                + params.phrase_share * phrase_similarity
+            )
+        return scores
+
+    @staticmethod
+    def _lookup(pool: _Pool, token: str) -> dict[str, float]:
+        """Vocabulary tokens similar to `token`, with a similarity in [0, 1]."""
+        matches: dict[str, float] = {}
+        if token in pool.vocabulary:
+            matches[token] = 1.0
+        if len(token) >= _PREFIX_LEN:
+            for other in pool.by_prefix.get(token[:_PREFIX_LEN], ()):
+                if other == token:
+                    continue
+                common = _common_prefix(token, other)
+                shorter = min(len(token), len(other))
+                if common >= max(_PREFIX_LEN + 1, int(0.6 * shorter + 0.5)) or (common == shorter and shorter >= _PREFIX_LEN):
+                    matches[other] = max(matches.get(other, 0.0), 0.7 + 0.25 * common / max(len(token), len(other)))
+        if len(token) >= _PREFIX_LEN + 1:
+            # Compounds: "busfahrkarte" contains the known "fahrkarte"; "kita" is inside "kitaplatz".
+            for other in pool.by_suffix.get(token[-_PREFIX_LEN:], ()):
+                shorter, longer = sorted((token, other), key=len)
+                if other != token and len(shorter) >= 5 and longer.endswith(shorter) and len(shorter) >= 0.45 * len(longer):
+                    matches[other] = max(matches.get(other, 0.0), 0.8)
+        if token not in pool.vocabulary and len(token) >= 4:
+            cutoff = 0.85 if len(token) <= 5 else 0.75
+            choices: list[str] = []
+            for length in range(len(token) - 2, len(token) + 3):
+                choices.extend(pool.by_length.get(length, ()))
+            for other, similarity, _ in process.extract(
+                token, choices, scorer=Indel.normalized_similarity, score_cutoff=cutoff, limit=4
+            ):
+                matches[other] = max(matches.get(other, 0.0), 0.9 * similarity)
+        return matches
+
+    @staticmethod
+    def _trigger_hit(pool: _Pool, text: str) -> str | None:
+        folded = f" {normalize(text)} "
+        for trigger, entry_id in pool.triggers.items():
+            if f" {trigger} " in folded:
+                return entry_id
+        return None
+
+
+def _query_weight(pool: _Pool, matches: dict[str, float]) -> float:
+    """How much a query word counts: the rarity (IDF) of its closest vocabulary match. Taking the rarest
+    of all fuzzy matches instead would make common words look specific."""
+    best = max(matches.values())
+    return min(pool.idf[v] for v, similarity in matches.items() if similarity == best)
+
+
+def _common_prefix(a: str, b: str) -> int:
+    n = 0
+    for x, y in zip(a, b):
+        if x != y:
+            break
+        n += 1
+    return n
