@@ -1,0 +1,100 @@
+"""Run the fake Bot API server: in a background thread (tests) or on the current event loop (demo)."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import threading
+
+import uvicorn
+
+from fake_telegram.app import create_app
+from fake_telegram.botapi import FakeBotApi
+
+
+def _bound_socket(host: str, port: int) -> socket.socket:
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.listen(128)
+    sock.setblocking(False)
+    return sock
+
+
+class FakeTelegramServer:
+    """A fake Bot API on 127.0.0.1; `base_url` is what python-telegram-bot's `base_url()` takes."""
+
+    def __init__(
+        self,
+        tokens: list[str],
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        web_chat_token: str | None = None,
+        accept_any_token: bool = False,
+    ) -> None:
+        self.host = host
+        self._socket = _bound_socket(host, port)
+        self.port: int = self._socket.getsockname()[1]
+        self.tokens = tokens
+        self.accept_any_token = accept_any_token
+        self._web_chat_token = web_chat_token or (tokens[0] if tokens else None)
+        self._thread: threading.Thread | None = None
+        self._server: uvicorn.Server | None = None
+        self._started = threading.Event()
+        self.api: FakeBotApi | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    @property
+    def base_url(self) -> str:
+        return f"{self.url}/bot{{token}}"
+
+    def _make_server(self) -> uvicorn.Server:
+        self.api = FakeBotApi(self.tokens, accept_any_token=self.accept_any_token)
+        app = create_app(self.api, web_chat_token=self._web_chat_token)
+        config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off", timeout_graceful_shutdown=1)
+        return uvicorn.Server(config)
+
+    async def serve(self) -> None:
+        """Serve on the running event loop until `stop()` (the demo)."""
+        self._server = self._make_server()
+        self._started.set()
+        await self._server.serve(sockets=[self._socket])
+
+    def start_in_thread(self) -> "FakeTelegramServer":
+        """Serve from a thread with its own event loop, so a busy bot loop cannot stall Telegram."""
+
+        def run() -> None:
+            self._server = self._make_server()
+            loop = asyncio.new_event_loop()
+            asyncio.set_event_loop(loop)
+
+            async def main() -> None:
+                task = asyncio.ensure_future(self._server.serve(sockets=[self._socket]))
+                while not self._server.started and not task.done():
+                    await asyncio.sleep(0.01)
+                self._started.set()
+                await task
+
+            loop.run_until_complete(main())
+            loop.close()
+
+        self._thread = threading.Thread(target=run, name="fake-telegram", daemon=True)
+        self._thread.start()
+        if not self._started.wait(10):
+            raise RuntimeError("fake Telegram server did not start")
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.should_exit = True
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+            self._thread = None
+        try:
+            self._socket.close()
+        except OSError:
+            pass
