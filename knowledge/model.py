@@ -1,0 +1,91 @@
+"""The knowledge base as the rest of the product sees it: immutable, validated values."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+LANGUAGES: tuple[str, ...] = ("de", "en", "ar", "fa", "uk", "ru", "tr")
+ORIGINAL_LANGUAGE = "de"
+
+
+@dataclass(frozen=True)
+class OpeningHours:
+    """Opening hours on some weekdays (0 = Monday)."""
+
+    weekdays: tuple[int, ...]
+    opens: dt.time
+    closes: dt.time
+
+
+@dataclass(frozen=True)
+class Organisation:
+    id: str
+    name: str
+    kind: str
+    sample: bool
+    address: str | None = None
+    phone: str | None = None
+    email: str | None = None
+    website: str | None = None
+    hours: tuple[OpeningHours, ...] = ()
+    always_open: bool = False
+    source: str | None = None
+    labels: dict[str, str] = field(default_factory=dict)
+
+    def label(self, language: str) -> str | None:
+        """A short explanation of the German name in `language`, if one was written."""
+        return self.labels.get(language)
+
+
+@dataclass(frozen=True)
+class Source:
+    url: str
+    title: str
+
+
+@dataclass(frozen=True)
+class EntryText:
+    """One entry in one language."""
+
+    language: str
+    title: str
+    answer: str
+    questions: tuple[str, ...]
+    keywords: tuple[str, ...]
+    triggers: tuple[str, ...]
+    native_reviewed: bool
+
+
+@dataclass(frozen=True)
+class KnowledgeEntry:
+    id: str
+    topics: tuple[str, ...]
+    organisations: tuple[str, ...]
+    sources: tuple[Source, ...]
+    reviewed: dt.date
+    priority: str
+    texts: dict[str, EntryText]
+
+    @property
+    def is_emergency(self) -> bool:
+        return self.priority == "emergency"
+
+    def text(self, language: str) -> EntryText | None:
+        return self.texts.get(language)
+
+
+@dataclass(frozen=True)
+class KnowledgeBase:
+    entries: dict[str, KnowledgeEntry]
+    organisations: dict[str, Organisation]
+    languages: tuple[str, ...] = LANGUAGES
+
+    def __contains__(self, entry_id: object) -> bool:
+        return entry_id in self.entries
+
+    def get(self, entry_id: str) -> KnowledgeEntry | None:
+        return self.entries.get(entry_id)
+
+    def organisations_of(self, entry: KnowledgeEntry) -> list[Organisation]:
+        return [self.organisations[org_id] for org_id in entry.organisations]
