@@ -1,0 +1,70 @@
+"""Gettext catalogs for every user-facing string (Babel); English msgids are the source text.
+
+Translators work in `locale/<lang>/LC_MESSAGES/lotse.po`; the catalogs are compiled in memory when
+first used, so a corrected `.po` file takes effect on the next start without a build step.
+"""
+
+from __future__ import annotations
+
+import gettext
+import io
+from functools import lru_cache
+from pathlib import Path
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import NullTranslations, Translations
+
+LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+DOMAIN = "lotse"
+SOURCE_LANGUAGE = "en"
+
+# Each language named in itself, for the language picker (not translated, by design).
+LANGUAGE_NAMES: dict[str, str] = {
+    "de": "Deutsch",
+    "en": "English",
+    "ar": "العربية",
+    "fa": "فارسی",
+    "uk": "Українська",
+    "ru": "Русский",
+    "tr": "Türkçe",
+}
+
+
+def N_(message: str) -> str:
+    """Mark a string for extraction where it is defined; translate it later where it is shown."""
+    return message
+
+
+def po_path(language: str) -> Path:
+    return LOCALE_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+def catalog_languages() -> list[str]:
+    """Languages with a catalog on disk, plus the source language."""
+    found = sorted(p.parent.parent.name for p in LOCALE_DIR.glob(f"*/LC_MESSAGES/{DOMAIN}.po"))
+    return [SOURCE_LANGUAGE, *[lang for lang in found if lang != SOURCE_LANGUAGE]]
+
+
+@lru_cache(maxsize=32)
+def translations(language: str) -> gettext.NullTranslations:
+    """The compiled catalog for `language`; English (the source) or an unknown language gets msgids."""
+    path = po_path(language)
+    if language == SOURCE_LANGUAGE or not path.exists():
+        return NullTranslations()
+    with path.open("rb") as handle:
+        catalog = read_po(handle, locale=language, domain=DOMAIN)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog, use_fuzzy=False)
+    buffer.seek(0)
+    return Translations(fp=buffer, domain=DOMAIN)
+
+
+def translator(language: str):
+    """`gettext` for one language: `_ = translator(lang)` then `_("Text")`."""
+    return translations(language).gettext
+
+
+def ntranslator(language: str):
+    """`ngettext` for one language."""
+    return translations(language).ngettext
