@@ -1,0 +1,166 @@
+"""A newcomer's question in, what the bot should do out: answer, offer choices, small talk, or hand over.
+
+Every question is recorded twice, for two purposes: in the user's recent conversation (so a hand-over
+carries context; deleted after the retention period) and, without any link to the user and with contact
+data redacted, in the question log behind statistics and the unanswered-questions report.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from bot.db import Message, QuestionLog
+from bot.services.cases import CaseInfo, open_case
+from bot.services.context import ServiceContext
+from bot.services.privacy import redact
+from bot.services.users import UserProfile
+from intents import SmallTalk, classify_small_talk
+from knowledge import KnowledgeEntry
+
+MAX_MATCHED_CHARS = 1000  # a question longer than this is matched on its beginning; it is stored whole
+LONG_MESSAGE_CHARS = 600
+
+
+@dataclass(frozen=True)
+class Answer:
+    entry: KnowledgeEntry
+    score: float
+    log_id: int | None
+    emergency: bool = False
+    long_message: bool = False
+
+
+@dataclass(frozen=True)
+class Suggestions:
+    entries: tuple[KnowledgeEntry, ...]
+    log_id: int
+
+
+@dataclass(frozen=True)
+class NoAnswer:
+    log_id: int | None
+    case: CaseInfo
+
+
+@dataclass(frozen=True)
+class SmallTalkReply:
+    kind: SmallTalk
+
+
+Outcome = Answer | Suggestions | NoAnswer | SmallTalkReply
+
+
+class UnknownQuestion(LookupError):
+    """A log id or entry id that does not exist (e.g. from a forged button)."""
+
+
+async def remember(ctx: ServiceContext, profile: UserProfile, sender: str, text: str, entry_id: str | None = None) -> None:
+    """Add a line to the user's recent conversation."""
+    async with ctx.db.session() as session:
+        session.add(Message(user_id=profile.id, sender=sender, text=text, language=profile.language, entry_id=entry_id, created_at=ctx.now()))
+        await session.commit()
+
+
+async def handle_question(ctx: ServiceContext, profile: UserProfile, text: str) -> Outcome:
+    """Decide how to respond to a free-text message."""
+    text = text.strip()
+    await remember(ctx, profile, "user", text)
+
+    small_talk = classify_small_talk(text)
+    if small_talk is not None:
+        return SmallTalkReply(small_talk)
+
+    result = ctx.matcher.match_question(text[:MAX_MATCHED_CHARS], profile.language)
+    top = result.top
+    outcome = {"answer": "answered", "suggest": "suggested", "none": "unanswered"}[result.decision]
+    if result.emergency:
+        outcome = "emergency"
+    log_id = await _log_question(ctx, result.language, text, top.entry_id if top else None, top.score if top else None, outcome)
+
+    if result.decision == "answer" and top is not None:
+        entry = ctx.kb.entries[top.entry_id]
+        await remember(ctx, profile, "bot", f"[{entry.id}] {entry.text(profile.language).title}", entry.id)
+        return Answer(entry, top.score, log_id, emergency=result.emergency, long_message=len(text) > LONG_MESSAGE_CHARS)
+    if result.decision == "suggest":
+        entries = tuple(ctx.kb.entries[c.entry_id] for c in result.candidates)
+        await remember(ctx, profile, "bot", "[suggested] " + ", ".join(e.id for e in entries))
+        return Suggestions(entries, log_id)
+    return await _hand_over_unanswered(ctx, profile, log_id)
+
+
+async def choose_suggestion(ctx: ServiceContext, profile: UserProfile, log_id: int, entry_id: str) -> Answer:
+    """The user picked one of the offered entries."""
+    entry = ctx.kb.get(entry_id)
+    if entry is None:
+        raise UnknownQuestion(entry_id)
+    async with ctx.db.session() as session:
+        row = await session.get(QuestionLog, log_id)
+        if row is None:
+            raise UnknownQuestion(str(log_id))
+        row.entry_id = entry_id
+        row.outcome = "chosen"
+        await session.commit()
+    await remember(ctx, profile, "bot", f"[{entry.id}] {entry.text(profile.language).title}", entry.id)
+    return Answer(entry, row.score or 0.0, log_id)
+
+
+async def reject_suggestions(ctx: ServiceContext, profile: UserProfile, log_id: int) -> NoAnswer:
+    """None of the offered entries fits: record it and hand the question over."""
+    async with ctx.db.session() as session:
+        row = await session.get(QuestionLog, log_id)
+        if row is None:
+            raise UnknownQuestion(str(log_id))
+        row.outcome = "unanswered"
+        row.entry_id = None
+        await session.commit()
+    return await _hand_over_unanswered(ctx, profile, log_id)
+
+
+async def show_entry(ctx: ServiceContext, profile: UserProfile, entry_id: str) -> Answer:
+    """An entry the user asked for directly (a deep link or a button), not through a question."""
+    entry = ctx.kb.get(entry_id)
+    if entry is None:
+        raise UnknownQuestion(entry_id)
+    await remember(ctx, profile, "bot", f"[{entry.id}] {entry.text(profile.language).title}", entry.id)
+    return Answer(entry, 100.0, None)
+
+
+async def record_feedback(ctx: ServiceContext, log_id: int, helpful: bool) -> None:
+    """'Did this help?' goes into the anonymous question log."""
+    async with ctx.db.session() as session:
+        row = await session.get(QuestionLog, log_id)
+        if row is None:
+            raise UnknownQuestion(str(log_id))
+        row.helpful = helpful
+        await session.commit()
+
+
+async def request_person(ctx: ServiceContext, profile: UserProfile, reason: str = "talk_to_person") -> CaseInfo:
+    """The user asked for a human: open (or flag) their case."""
+    await remember(ctx, profile, "bot", "[talk to a person requested]")
+    return await open_case(ctx, profile, reason, person_requested=True)
+
+
+async def _hand_over_unanswered(ctx: ServiceContext, profile: UserProfile, log_id: int | None) -> NoAnswer:
+    await remember(ctx, profile, "bot", "[no checked answer; question passed to the team]")
+    case = await open_case(ctx, profile, "unanswered", person_requested=False)
+    return NoAnswer(log_id, case)
+
+
+async def _log_question(ctx: ServiceContext, language: str, text: str, entry_id: str | None, score: float | None, outcome: str) -> int:
+    async with ctx.db.session() as session:
+        row = QuestionLog(asked_on=ctx.today(), language=language, text=redact(text), entry_id=entry_id, score=score, outcome=outcome)
+        session.add(row)
+        await session.commit()
+        return row.id
+
+
+async def unanswered_questions(ctx: ServiceContext, limit: int = 100) -> list[QuestionLog]:
+    """The most recent questions the bot could not answer (the unanswered-questions report)."""
+    async with ctx.db.session() as session:
+        rows = await session.scalars(
+            select(QuestionLog).where(QuestionLog.outcome == "unanswered").order_by(QuestionLog.id.desc()).limit(limit)
+        )
+        return list(rows)

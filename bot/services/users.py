@@ -1,0 +1,79 @@
+"""Who is writing, and in which language to answer them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from bot.db import User
+from bot.services.context import ServiceContext
+from bot.settings import SUPPORTED_LANGUAGES
+from intents import detect_language, normalize_language_code
+
+
+@dataclass(frozen=True)
+class UserProfile:
+    id: int
+    telegram_user_id: int
+    chat_id: int
+    language: str
+    language_chosen: bool
+    is_new: bool = False
+
+
+class UnsupportedLanguage(ValueError):
+    """A language code the bot does not offer (e.g. a forged button payload)."""
+
+
+def _profile(user: User, default: str, *, is_new: bool = False) -> UserProfile:
+    return UserProfile(
+        id=user.id,
+        telegram_user_id=user.telegram_user_id,
+        chat_id=user.chat_id,
+        language=user.language or default,
+        language_chosen=user.language_chosen,
+        is_new=is_new,
+    )
+
+
+async def register_contact(
+    ctx: ServiceContext, telegram_user_id: int, chat_id: int, telegram_language: str | None, text: str | None = None
+) -> UserProfile:
+    """The user's profile, created on first contact.
+
+    Language: the user's choice wins; otherwise Telegram's `language_code`; otherwise the language the
+    first message is written in; otherwise the office's default language.
+    """
+    async with ctx.db.session() as session:
+        user = await session.scalar(select(User).where(User.telegram_user_id == telegram_user_id))
+        is_new = user is None
+        if user is None:
+            user = User(telegram_user_id=telegram_user_id, chat_id=chat_id, created_at=ctx.now(), last_seen_at=ctx.now())
+            session.add(user)
+        user.chat_id = chat_id
+        user.last_seen_at = ctx.now()
+        if not user.language_chosen:
+            guessed = normalize_language_code(telegram_language) or (detect_language(text) if text else None)
+            if guessed:
+                user.language = guessed
+            elif user.language is None:
+                user.language = ctx.settings.default_language
+        await session.commit()
+        return _profile(user, ctx.settings.default_language, is_new=is_new)
+
+
+async def choose_language(ctx: ServiceContext, telegram_user_id: int, chat_id: int, language: str) -> UserProfile:
+    """Remember the language the user picked; it wins over everything else from now on."""
+    if language not in SUPPORTED_LANGUAGES:
+        raise UnsupportedLanguage(language)
+    async with ctx.db.session() as session:
+        user = await session.scalar(select(User).where(User.telegram_user_id == telegram_user_id))
+        if user is None:
+            user = User(telegram_user_id=telegram_user_id, chat_id=chat_id, created_at=ctx.now(), last_seen_at=ctx.now())
+            session.add(user)
+        user.language = language
+        user.language_chosen = True
+        user.last_seen_at = ctx.now()
+        await session.commit()
+        return _profile(user, ctx.settings.default_language)
