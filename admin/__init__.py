@@ -1,0 +1,1 @@
+"""Staff web app (FastAPI + Jinja2): the handover queue arrives with issue #5."""

@@ -1,0 +1,230 @@
+"""`lotse`: start the bot or the demo, migrate the database, check content, measure matching."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import sys
+from pathlib import Path
+
+from bot.settings import Settings
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO if getattr(args, "verbose", False) else logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if not hasattr(args, "handler"):
+        parser.print_help()
+        return 2
+    return int(args.handler(args) or 0)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="lotse", description="Lotse: multilingual Telegram assistant of a migration coordination office")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log what the bot does")
+    sub = parser.add_subparsers(metavar="COMMAND")
+
+    start = sub.add_parser("start", help="run the bot (LOTSE_TELEGRAM_TOKEN set) or the local demo (no token)")
+    start.set_defaults(handler=_start)
+    demo = sub.add_parser("demo", help="run the local demo: the bot, a fake Telegram and a browser chat")
+    demo.set_defaults(handler=_demo)
+
+    db = sub.add_parser("db", help="database commands")
+    db_sub = db.add_subparsers(metavar="ACTION")
+    upgrade = db_sub.add_parser("upgrade", help="apply all migrations")
+    upgrade.set_defaults(handler=_db_upgrade)
+
+    kb = sub.add_parser("kb", help="knowledge-base commands")
+    kb_sub = kb.add_subparsers(metavar="ACTION")
+    check = kb_sub.add_parser("check", help="validate the knowledge base (schema, languages, references, duplicates)")
+    check.add_argument("--data", type=Path, default=None, help="knowledge data directory (default: the shipped one)")
+    check.set_defaults(handler=_kb_check)
+
+    evaluate = sub.add_parser("eval", help="measure matching on a JSON-lines file of {text, lang, expect}")
+    evaluate.add_argument("file", type=Path)
+    evaluate.add_argument("--json", action="store_true", help="one JSON line per case")
+    evaluate.set_defaults(handler=_eval)
+
+    ask = sub.add_parser("ask", help="show what the bot would answer")
+    ask.add_argument("--lang", default=None, help="language code (default: detected from the text)")
+    ask.add_argument("--json", action="store_true")
+    ask.add_argument("--explain", action="store_true", help="show which words matched which entries")
+    ask.add_argument("text", nargs="+")
+    ask.set_defaults(handler=_ask)
+
+    cases = sub.add_parser("cases", help="hand-overs to staff")
+    cases_sub = cases.add_subparsers(metavar="ACTION")
+    cases_list = cases_sub.add_parser("list", help="list open cases with their conversation")
+    cases_list.add_argument("--all", action="store_true", help="closed cases too")
+    cases_list.add_argument("--json", action="store_true")
+    cases_list.set_defaults(handler=_cases_list)
+    return parser
+
+
+def _start(args: argparse.Namespace) -> int:
+    settings = Settings()
+    if settings.telegram_token:
+        from bot.runtime import run_bot
+
+        run_bot(settings)
+        return 0
+    print("No LOTSE_TELEGRAM_TOKEN configured: starting the local demo.")
+    return _demo(args)
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from bot.runtime import run_demo
+
+    asyncio.run(run_demo(Settings()))
+    return 0
+
+
+def _db_upgrade(args: argparse.Namespace) -> int:
+    from bot.db import Database
+
+    settings = Settings()
+
+    async def run() -> None:
+        db = Database(settings.effective_database_url)
+        try:
+            await db.upgrade()
+        finally:
+            await db.dispose()
+
+    asyncio.run(run())
+    print(f"database is up to date: {settings.effective_database_url}")
+    return 0
+
+
+def _kb_check(args: argparse.Namespace) -> int:
+    from knowledge import LANGUAGES, check_knowledge_base
+
+    kb, problems = check_knowledge_base(args.data)
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    if problems or kb is None:
+        print(f"knowledge base: {len(problems)} problem(s)", file=sys.stderr)
+        return 1
+    questions = sum(len(t.questions) for e in kb.entries.values() for t in e.texts.values())
+    print(f"knowledge base OK: {len(kb.entries)} entries in {len(LANGUAGES)} languages ({', '.join(LANGUAGES)}), {len(kb.organisations)} organisations, {questions} example questions")
+    return 0
+
+
+def _matcher():
+    from bot.services import build_matcher
+    from knowledge import load_knowledge_base
+
+    settings = Settings()
+    kb = load_knowledge_base()
+    return kb, build_matcher(kb, settings)
+
+
+def _eval(args: argparse.Namespace) -> int:
+    from intents.evaluation import EvalFileError, evaluate, read_cases
+
+    try:
+        cases = read_cases(args.file)
+    except (OSError, EvalFileError) as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    _, matcher = _matcher()
+    report = evaluate(matcher, cases)
+    if args.json:
+        for r in report.results:
+            print(json.dumps({"text": r.case.text, "lang": r.case.lang, "expect": r.case.expect, "entry": r.entry, "score": r.score}, ensure_ascii=False))
+        return 0
+    print(f"cases: {len(report.results)} ({len(report.in_scope)} in scope, {len(report.out_of_scope)} out of scope)")
+    print(f"top-1 accuracy:          {report.top1_accuracy:6.1%}")
+    print(f"answered directly:       {report.answered_directly:6.1%}")
+    print(f"out-of-scope rejection:  {report.rejection_rate:6.1%}")
+    print("\nper language:   top-1   direct   rejection   (cases)")
+    for language, part in report.by_language().items():
+        print(f"  {language:6s}      {part.top1_accuracy:6.1%}  {part.answered_directly:6.1%}   {part.rejection_rate:6.1%}     ({len(part.results)})")
+    confusions = report.confusions()
+    if confusions:
+        print("\nconfusions (expected -> got: count):")
+        for (expected, got), count in confusions.most_common():
+            print(f"  {expected} -> {got}: {count}")
+    return 0
+
+
+def _ask(args: argparse.Namespace) -> int:
+    from intents import classify_small_talk
+
+    text = " ".join(args.text)
+    kb, matcher = _matcher()
+    small_talk = classify_small_talk(text)
+    result = matcher.match_question(text, args.lang)
+    top = result.top if small_talk is None else None
+    language = args.lang or result.language
+    entry = kb.get(top.entry_id) if top else None
+    entry_text = entry.text(language) if entry else None
+    data = {
+        "entry": top.entry_id if top else None,
+        "score": top.score if top else None,
+        "lang": language,
+        "decision": "small-talk" if small_talk else result.decision,
+        "answer": entry_text.answer if entry_text and result.decision == "answer" else None,
+        "alternatives": [{"entry": c.entry_id, "score": c.score} for c in (result.candidates[1:] if top else ())],
+    }
+    if args.json:
+        print(json.dumps(data, ensure_ascii=False))
+        return 0
+    if small_talk:
+        print(f"[{language}] small talk ({small_talk}): the bot replies with a greeting, not an entry")
+    elif top is None:
+        print(f"[{language}] no entry fits: the bot says it does not know and offers a person")
+    else:
+        print(f"[{language}] {result.decision}: {top.entry_id} (score {top.score})")
+        if entry_text and result.decision == "answer":
+            print(f"\n{entry_text.title}\n\n{entry_text.answer}\n")
+        for alt in data["alternatives"]:
+            print(f"  alternative: {alt['entry']} ({alt['score']})")
+    if args.explain:
+        print("\nwords (weight): matches")
+        for token, weight, detail in matcher.explain(text, result.language):
+            print(f"  {token} ({weight}): " + (", ".join(f"{k} {v}" for k, v in detail.items()) or "unknown word"))
+    return 0
+
+
+def _cases_list(args: argparse.Namespace) -> int:
+    from bot.db import Database
+    from bot.services import list_cases
+    from bot.services.context import ServiceContext
+    from intents import Matcher
+    from knowledge import KnowledgeBase
+
+    settings = Settings()
+
+    async def run():
+        db = Database(settings.effective_database_url)
+        try:
+            await db.upgrade()
+            ctx = ServiceContext(settings, db, KnowledgeBase({}, {}), Matcher([]))
+            return await list_cases(ctx, None if args.all else "open")
+        finally:
+            await db.dispose()
+
+    cases = asyncio.run(run())
+    if args.json:
+        print(json.dumps([
+            {"id": c.id, "status": c.status, "reason": c.reason, "person_requested": c.person_requested, "language": c.language,
+             "created_at": c.created_at.isoformat(), "messages": [{"sender": s, "text": t, "at": w.isoformat()} for s, t, w in c.messages]}
+            for c in cases
+        ], ensure_ascii=False, indent=2))
+        return 0
+    if not cases:
+        print("no open cases" if not args.all else "no cases")
+    for case in cases:
+        flag = "person requested" if case.person_requested else "unanswered question"
+        print(f"case {case.id} [{case.status}] {case.created_at:%Y-%m-%d %H:%M} UTC  language={case.language}  {flag}")
+        for sender, text, when in case.messages:
+            print(f"    {when:%H:%M} {sender:5s} {text[:200]}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

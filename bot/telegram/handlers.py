@@ -1,0 +1,190 @@
+"""Thin python-telegram-bot handlers: read the update, call one service, render, send."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from telegram import InlineKeyboardMarkup, Update
+from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.ext import ContextTypes
+
+from bot import services
+from bot.services import ServiceContext, UserProfile
+from bot.telegram.callbacks import CallbackSigner, InvalidCallback
+from bot.settings import SUPPORTED_LANGUAGES
+from bot.telegram.render import Renderer, Reply
+
+log = logging.getLogger(__name__)
+
+_PAYLOAD_RE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+
+
+def _ctx(context: ContextTypes.DEFAULT_TYPE) -> ServiceContext:
+    return context.application.bot_data["services"]
+
+
+def _signer(context: ContextTypes.DEFAULT_TYPE) -> CallbackSigner:
+    return context.application.bot_data["signer"]
+
+
+def _renderer(context: ContextTypes.DEFAULT_TYPE, profile: UserProfile) -> Renderer:
+    return Renderer(_ctx(context).kb, _signer(context), profile.chat_id, profile.language)
+
+
+async def _send(context: ContextTypes.DEFAULT_TYPE, chat_id: int, replies: list[Reply]) -> None:
+    for reply in replies:
+        await context.bot.send_message(chat_id, reply.html, parse_mode="HTML", reply_markup=reply.keyboard, disable_web_page_preview=True)
+
+
+async def _profile(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str | None = None) -> UserProfile:
+    user = update.effective_user
+    chat = update.effective_chat
+    assert user is not None and chat is not None
+    return await services.register_contact(_ctx(context), user.id, chat.id, user.language_code, text)
+
+
+async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/start [payload]: welcome and language picker. A payload may name a language or an entry."""
+    payload = context.args[0] if context.args else ""
+    if payload and not _PAYLOAD_RE.match(payload):
+        payload = ""
+    ctx = _ctx(context)
+    profile = await _profile(update, context)
+    if payload.lower() in SUPPORTED_LANGUAGES:
+        profile = await services.choose_language(ctx, profile.telegram_user_id, profile.chat_id, payload.lower())
+    render = _renderer(context, profile)
+    await _send(context, profile.chat_id, render.welcome())
+    if not profile.language_chosen:
+        await _send(context, profile.chat_id, render.language_picker())
+    entry_id = payload.lower().replace("_", "-")
+    if entry_id in ctx.kb:
+        await _send(context, profile.chat_id, render.answer(await services.show_entry(ctx, profile, entry_id)))
+
+
+async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    profile = await _profile(update, context)
+    await _send(context, profile.chat_id, _renderer(context, profile).help())
+
+
+async def language_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    profile = await _profile(update, context)
+    await _send(context, profile.chat_id, _renderer(context, profile).language_picker())
+
+
+async def person_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    profile = await _profile(update, context)
+    case = await services.request_person(_ctx(context), profile)
+    await _send(context, profile.chat_id, _renderer(context, profile).person_requested(case))
+
+
+async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    profile = await _profile(update, context)
+    await _send(context, profile.chat_id, _renderer(context, profile).unknown_command())
+
+
+async def text_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A free-text question."""
+    message = update.effective_message
+    assert message is not None and message.text is not None
+    profile = await _profile(update, context, message.text)
+    outcome = await services.handle_question(_ctx(context), profile, message.text)
+    render = _renderer(context, profile)
+    if isinstance(outcome, services.Answer):
+        replies = render.answer(outcome)
+    elif isinstance(outcome, services.Suggestions):
+        replies = render.suggestions(outcome)
+    elif isinstance(outcome, services.SmallTalkReply):
+        replies = render.small_talk(outcome)
+    else:
+        replies = render.no_answer(outcome)
+    await _send(context, profile.chat_id, replies)
+
+
+async def other_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Stickers, photos, voice, locations, files: ask for text (voice: offer a person too)."""
+    message = update.effective_message
+    assert message is not None
+    profile = await _profile(update, context)
+    voice = bool(message.voice or message.audio or message.video_note)
+    kind = "voice message" if voice else "non-text message"
+    await services.remember(_ctx(context), profile, "user", f"[{kind}]")
+    await _send(context, profile.chat_id, _renderer(context, profile).non_text(voice))
+
+
+async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Every inline button. Payloads are verified; anything forged gets a polite note."""
+    query = update.callback_query
+    assert query is not None
+    ctx = _ctx(context)
+    profile = await _profile(update, context)
+    render = _renderer(context, profile)
+    try:
+        callback = _signer(context).decode(profile.chat_id, query.data)
+        note = await _dispatch(context, ctx, profile, callback.action, callback.args, query)
+    except (InvalidCallback, services.UnknownQuestion, services.UnsupportedLanguage, ValueError) as exc:
+        log.info("rejected button payload from chat %s: %s", profile.chat_id, type(exc).__name__)
+        await query.answer(render.invalid_button(), show_alert=False)
+        return
+    await query.answer(note)
+
+
+async def _dispatch(context, ctx: ServiceContext, profile: UserProfile, action: str, args: tuple[str, ...], query) -> str | None:
+    render = _renderer(context, profile)
+    if action == "l" and len(args) == 1:
+        profile = await services.choose_language(ctx, profile.telegram_user_id, profile.chat_id, args[0])
+        await _send(context, profile.chat_id, _renderer(context, profile).language_set())
+        return None
+    if action == "m" and not args:
+        await _send(context, profile.chat_id, render.language_picker())
+        return None
+    if action == "f" and len(args) == 2 and args[1] in ("y", "n"):
+        helpful = args[1] == "y"
+        await services.record_feedback(ctx, int(args[0]), helpful)
+        await _drop_feedback_buttons(query, render)
+        if not helpful:
+            await _send(context, profile.chat_id, render.not_helped())
+        return render.feedback_thanks(helpful)
+    if action == "s" and len(args) == 2:
+        answer = await services.choose_suggestion(ctx, profile, int(args[0]), args[1])
+        await _send(context, profile.chat_id, render.answer(answer))
+        return None
+    if action == "n" and len(args) == 1:
+        outcome = await services.reject_suggestions(ctx, profile, int(args[0]))
+        await _send(context, profile.chat_id, render.no_answer(outcome))
+        return None
+    if action == "p" and not args:
+        case = await services.request_person(ctx, profile)
+        await _send(context, profile.chat_id, render.person_requested(case))
+        return None
+    raise ValueError(f"unknown action {action!r}")
+
+
+async def _drop_feedback_buttons(query, render: Renderer) -> None:
+    """After feedback, keep only the 'talk to a person' button under the answer."""
+    try:
+        await query.edit_message_reply_markup(InlineKeyboardMarkup([render.person_row()]))
+    except BadRequest as exc:  # e.g. "message is not modified" after a double tap
+        log.debug("could not update buttons: %s", exc)
+
+
+async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Log, and tell the user something went wrong instead of staying silent."""
+    error = context.error
+    if isinstance(error, Forbidden):
+        log.info("user blocked the bot: %s", error)
+        return
+    log.error("error while handling an update", exc_info=error)
+    if not isinstance(update, Update) or update.effective_chat is None or update.effective_user is None:
+        return
+    language = update.effective_user.language_code or _ctx(context).settings.default_language
+    try:
+        profile = await _profile(update, context)
+        language = profile.language
+    except Exception:  # noqa: BLE001 - the database may be what failed
+        pass
+    render = Renderer(_ctx(context).kb, _signer(context), update.effective_chat.id, language if language in SUPPORTED_LANGUAGES else "de")
+    try:
+        await _send(context, update.effective_chat.id, render.error())
+    except TelegramError:
+        log.warning("could not send the error message either")
