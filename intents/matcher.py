@@ -22,6 +22,7 @@ whatever the score.
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -48,7 +49,6 @@ class MatcherParams:
     evidence_share: float = 0.5  # how much specific evidence there is at all (saturating)
     evidence_k: float = 1.0  # evidence = matched / (matched + k * idf of an unseen word)
     unknown_factor: float = 1.0  # weight of a word the knowledge base never uses, relative to the rarest word
-    share_exponent: float = 0.0  # a word mentioned often by one entry and once by another belongs to the first
 
     @property
     def phrase_share(self) -> float:
@@ -56,6 +56,7 @@ class MatcherParams:
 
 
 _RERANK_CANDIDATES = 8
+_LOOKUP_CACHE_SIZE = 50_000
 _PREFIX_LEN = 4
 
 
@@ -97,12 +98,35 @@ class _Pool:
 
     vocabulary: dict[str, dict[str, float]] = field(default_factory=dict)  # token -> entry -> weight
     idf: dict[str, float] = field(default_factory=dict)
-    by_length: dict[int, list[str]] = field(default_factory=dict)
+    by_length_first: dict[tuple[int, str], list[str]] = field(default_factory=dict)  # typo candidates
+    by_length_last: dict[tuple[int, str], list[str]] = field(default_factory=dict)
     by_prefix: dict[str, list[str]] = field(default_factory=dict)
     by_suffix: dict[str, list[str]] = field(default_factory=dict)
-    phrases: dict[str, list[tuple[str, float]]] = field(default_factory=dict)  # entry -> (phrase, weight)
+    phrases: dict[str, tuple[list[str], list[str]]] = field(default_factory=dict)  # entry -> (primary, secondary)
+    lookups: dict[str, dict[str, float]] = field(default_factory=dict)  # cache of _lookup results
     triggers: dict[str, str] = field(default_factory=dict)  # normalised trigger -> entry
     unknown_idf: float = 1.0
+
+
+@dataclass(frozen=True)
+class _TokenizedDocument:
+    """A document folded once into tokens (pools of several languages share it)."""
+
+    entry_id: str
+    fields: tuple[tuple[frozenset[str], float], ...]  # (tokens of a title/keyword/question, field weight)
+    phrases: tuple[str, ...]  # title and example questions as token strings, for phrase similarity
+    triggers: tuple[str, ...]
+
+    @classmethod
+    def of(cls, doc: Document, params: MatcherParams) -> "_TokenizedDocument":
+        def fold(text: str) -> tuple[str, ...]:
+            return tokens(text, doc.language)
+
+        weighted = [(doc.title, 1.0), *((k, 1.0) for k in doc.keywords), *((q, params.question_weight) for q in doc.questions)]
+        fields = tuple((frozenset(fold(text)), weight) for text, weight in weighted)
+        phrases = tuple(p for p in (" ".join(fold(text)) for text in (doc.title, *doc.questions)) if p)
+        triggers = tuple(t for t in (normalize(trigger) for trigger in doc.triggers) if t)
+        return cls(doc.entry_id, fields, phrases, triggers)
 
 
 class Matcher:
@@ -125,46 +149,35 @@ class Matcher:
         for doc in documents:
             by_language[doc.language].append(doc)
         self.languages: tuple[str, ...] = tuple(by_language)
-        self._pools = {lang: self._build_pool(lang, by_language, self.params) for lang in by_language}
+        tokenized = {lang: [_TokenizedDocument.of(doc, self.params) for doc in docs] for lang, docs in by_language.items()}
+        self._pools = {lang: self._build_pool(lang, tokenized, self.params) for lang in by_language}
 
     # --- building -------------------------------------------------------------------------
 
     @staticmethod
-    def _build_pool(primary: str, by_language: dict[str, list[Document]], params: MatcherParams) -> _Pool:
+    def _build_pool(primary: str, by_language: dict[str, list[_TokenizedDocument]], params: MatcherParams) -> _Pool:
         pool = _Pool()
         pool_languages = [primary] + [lang for lang in SECONDARY_LANGUAGES if lang != primary and lang in by_language]
         entries: set[str] = set()
-        mentions: dict[str, dict[str, float]] = {}  # token -> entry -> summed field weight
-        strongest: dict[str, dict[str, float]] = {}  # token -> entry -> best field weight
         for lang in pool_languages:
             factor = 1.0 if lang == primary else params.secondary_factor
             for doc in by_language[lang]:
                 entries.add(doc.entry_id)
-                fields = [(doc.title, 1.0)] + [(k, 1.0) for k in doc.keywords] + [(q, params.question_weight) for q in doc.questions]
-                for text, weight in fields:
-                    phrase_tokens = tokens(text)
-                    for token in set(phrase_tokens):
-                        per_entry = mentions.setdefault(token, {})
-                        per_entry[doc.entry_id] = per_entry.get(doc.entry_id, 0.0) + weight * factor
-                        best = strongest.setdefault(token, {})
-                        best[doc.entry_id] = max(best.get(doc.entry_id, 0.0), weight * factor)
-                    if phrase_tokens:
-                        pool.phrases.setdefault(doc.entry_id, []).append((" ".join(phrase_tokens), factor))
+                for phrase_tokens, weight in doc.fields:
+                    for token in phrase_tokens:
+                        postings = pool.vocabulary.setdefault(token, {})
+                        if weight * factor > postings.get(doc.entry_id, 0.0):
+                            postings[doc.entry_id] = weight * factor
+                primary_phrases, secondary_phrases = pool.phrases.setdefault(doc.entry_id, ([], []))
+                (primary_phrases if lang == primary else secondary_phrases).extend(doc.phrases)
                 for trigger in doc.triggers:
-                    folded = normalize(trigger)
-                    if folded:
-                        pool.triggers[folded] = doc.entry_id
-        for token, per_entry in mentions.items():
-            most = max(per_entry.values())
-            pool.vocabulary[token] = {
-                entry_id: strongest[token][entry_id] * (count / most) ** params.share_exponent
-                for entry_id, count in per_entry.items()
-            }
+                    pool.triggers[trigger] = doc.entry_id
         count = max(len(entries), 1)
         pool.idf = {tok: math.log(1.0 + count / len(posting)) for tok, posting in pool.vocabulary.items()}
         pool.unknown_idf = math.log(1.0 + count)
         for token in pool.vocabulary:
-            pool.by_length.setdefault(len(token), []).append(token)
+            pool.by_length_first.setdefault((len(token), token[0]), []).append(token)
+            pool.by_length_last.setdefault((len(token), token[-1]), []).append(token)
             if len(token) >= _PREFIX_LEN:
                 pool.by_prefix.setdefault(token[:_PREFIX_LEN], []).append(token)
                 pool.by_suffix.setdefault(token[-_PREFIX_LEN:], []).append(token)
@@ -176,7 +189,7 @@ class Matcher:
         """Rank entries for `text` written in `language` (falls back to English's pool if unknown)."""
         pool_language = language if language in self._pools else ("en" if "en" in self._pools else self.languages[0])
         pool = self._pools[pool_language]
-        query = tokens(text)
+        query = tokens(text, pool_language)
         scores = self._score(pool, query)
         emergency_entry = self._trigger_hit(pool, text)
 
@@ -219,7 +232,7 @@ class Matcher:
         `lotse ask --explain`, to see why a question lands where it does)."""
         pool = self._pools.get(language) or self._pools[self.languages[0]]
         rows = []
-        for token in dict.fromkeys(tokens(text)):
+        for token in dict.fromkeys(tokens(text, language)):
             matches = self._lookup(pool, token)
             weight = _query_weight(pool, matches) if matches else self.params.unknown_factor * pool.unknown_idf
             detail = {
@@ -233,7 +246,7 @@ class Matcher:
     def rank(self, text: str, language: str, limit: int = 5) -> list[Candidate]:
         """All candidates with their scores, best first, regardless of thresholds (for eval and debugging)."""
         pool_language = language if language in self._pools else "en"
-        scores = self._score(self._pools[pool_language], tokens(text))
+        scores = self._score(self._pools[pool_language], tokens(text, pool_language))
         ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:limit]
         return [Candidate(entry_id, round(score, 1)) for entry_id, score in ranked]
 
@@ -248,7 +261,8 @@ class Matcher:
         for token in unique:
             matches = self._lookup(pool, token)
             if not matches:
-                total_weight += params.unknown_factor * pool.unknown_idf
+                if not token.isdigit():  # unknown numbers (dates, phone numbers, amounts) say nothing either way
+                    total_weight += params.unknown_factor * pool.unknown_idf
                 continue
             weight = _query_weight(pool, matches)
             total_weight += weight
@@ -262,52 +276,41 @@ class Matcher:
                 matched[entry_id] += weight * value
         if not matched:
             return {}
-        top = sorted(matched.items(), key=lambda item: -item[1])[:_RERANK_CANDIDATES]
+        top = heapq.nlargest(_RERANK_CANDIDATES, matched.items(), key=lambda item: item[1])
         query_phrase = " ".join(unique)
         evidence_scale = params.evidence_k * pool.unknown_idf
         scores: dict[str, float] = {}
         for entry_id, evidence in top:
             coverage = evidence / total_weight
             saturation = evidence / (evidence + evidence_scale)
-            phrase_similarity = max(
-                (fuzz.token_set_ratio(query_phrase, phrase) * factor for phrase, factor in pool.phrases.get(entry_id, ())),
-                default=0.0,
-            )
+            phrase_similarity = self._phrase_similarity(pool, entry_id, query_phrase)
             scores[entry_id] = (
                 100.0 * (params.coverage_share * coverage + params.evidence_share * saturation)
                 + params.phrase_share * phrase_similarity
             )
         return scores
 
+    def _phrase_similarity(self, pool: _Pool, entry_id: str, query_phrase: str) -> float:
+        """Best rapidfuzz token-set similarity (0-100) of the query to one of the entry's phrasings."""
+        primary, secondary = pool.phrases.get(entry_id, ((), ()))
+        best = 0.0
+        for phrases, factor in ((primary, 1.0), (secondary, self.params.secondary_factor)):
+            if phrases:
+                found = process.extractOne(query_phrase, phrases, scorer=fuzz.token_set_ratio, score_cutoff=min(100.0, best / factor))
+                if found is not None:
+                    best = max(best, found[1] * factor)
+        return best
+
     @staticmethod
     def _lookup(pool: _Pool, token: str) -> dict[str, float]:
-        """Vocabulary tokens similar to `token`, with a similarity in [0, 1]."""
-        matches: dict[str, float] = {}
-        if token in pool.vocabulary:
-            matches[token] = 1.0
-        if len(token) >= _PREFIX_LEN:
-            for other in pool.by_prefix.get(token[:_PREFIX_LEN], ()):
-                if other == token:
-                    continue
-                common = _common_prefix(token, other)
-                shorter = min(len(token), len(other))
-                if common >= max(_PREFIX_LEN + 1, int(0.6 * shorter + 0.5)) or (common == shorter and shorter >= _PREFIX_LEN):
-                    matches[other] = max(matches.get(other, 0.0), 0.7 + 0.25 * common / max(len(token), len(other)))
-        if len(token) >= _PREFIX_LEN + 1:
-            # Compounds: "busfahrkarte" contains the known "fahrkarte"; "kita" is inside "kitaplatz".
-            for other in pool.by_suffix.get(token[-_PREFIX_LEN:], ()):
-                shorter, longer = sorted((token, other), key=len)
-                if other != token and len(shorter) >= 5 and longer.endswith(shorter) and len(shorter) >= 0.45 * len(longer):
-                    matches[other] = max(matches.get(other, 0.0), 0.8)
-        if token not in pool.vocabulary and len(token) >= 4:
-            cutoff = 0.85 if len(token) <= 5 else 0.75
-            choices: list[str] = []
-            for length in range(len(token) - 2, len(token) + 3):
-                choices.extend(pool.by_length.get(length, ()))
-            for other, similarity, _ in process.extract(
-                token, choices, scorer=Indel.normalized_similarity, score_cutoff=cutoff, limit=4
-            ):
-                matches[other] = max(matches.get(other, 0.0), 0.9 * similarity)
+        """Vocabulary tokens similar to `token`, with a similarity in [0, 1] (cached per pool)."""
+        cached = pool.lookups.get(token)
+        if cached is not None:
+            return cached
+        matches = _find_similar(pool, token)
+        if len(pool.lookups) >= _LOOKUP_CACHE_SIZE:
+            pool.lookups.clear()
+        pool.lookups[token] = matches
         return matches
 
     @staticmethod
@@ -317,6 +320,40 @@ class Matcher:
             if f" {trigger} " in folded:
                 return entry_id
         return None
+
+
+def _find_similar(pool: _Pool, token: str) -> dict[str, float]:
+    """Exact, same-stem (shared prefix), compound and typo (rapidfuzz) matches in the pool's vocabulary."""
+    matches: dict[str, float] = {}
+    if token in pool.vocabulary:
+        matches[token] = 1.0
+    if len(token) >= _PREFIX_LEN:
+        for other in pool.by_prefix.get(token[:_PREFIX_LEN], ()):
+            if other == token:
+                continue
+            common = _common_prefix(token, other)
+            shorter = min(len(token), len(other))
+            if common >= max(_PREFIX_LEN + 1, int(0.6 * shorter + 0.5)) or (common == shorter and shorter >= _PREFIX_LEN):
+                matches[other] = max(matches.get(other, 0.0), 0.7 + 0.25 * common / max(len(token), len(other)))
+    if len(token) >= _PREFIX_LEN + 1:
+        # Compounds: "busfahrkarte" ends with the known "fahrkarte" (and the other way round).
+        for other in pool.by_suffix.get(token[-_PREFIX_LEN:], ()):
+            shorter, longer = sorted((token, other), key=len)
+            if other != token and len(shorter) >= 5 and longer.endswith(shorter) and len(shorter) >= 0.45 * len(longer):
+                matches[other] = max(matches.get(other, 0.0), 0.8)
+    if token not in pool.vocabulary and len(token) >= 4:
+        cutoff = 0.85 if len(token) <= 5 else 0.75
+        # One typo rarely changes both the first and the last letter: look only at words of a similar
+        # length that share one of them (a fraction of the vocabulary, which keeps large bases fast).
+        choices: list[str] = []
+        for length in range(len(token) - 2, len(token) + 3):
+            choices.extend(pool.by_length_first.get((length, token[0]), ()))
+            choices.extend(pool.by_length_last.get((length, token[-1]), ()))
+        for other, similarity, _ in process.extract(
+            token, choices, scorer=Indel.normalized_similarity, score_cutoff=cutoff, limit=4
+        ):
+            matches[other] = max(matches.get(other, 0.0), 0.9 * similarity)
+    return matches
 
 
 def _query_weight(pool: _Pool, matches: dict[str, float]) -> float:

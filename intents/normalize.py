@@ -35,6 +35,11 @@ _LETTER_MAP = str.maketrans(
         "\u200f": None,  # RLM
         "\u061c": None,  # Arabic letter mark
         "\ufeff": None,
+        # apostrophes inside words: Ukrainian б'є, сім'ї (typed as ' ’ ʼ), English don't, Turkish Ankara'da
+        "'": None,
+        "’": None,
+        "ʼ": None,
+        "`": None,
         # digits
         **{chr(0x0660 + i): str(i) for i in range(10)},
         **{chr(0x06F0 + i): str(i) for i in range(10)},
@@ -83,20 +88,24 @@ def script_of(token: str) -> str:
 
 
 _AR_PREFIXES = ("وال", "بال", "كال", "فال", "لل", "ال")
-_AR_SUFFIXES = ("هما", "كما", "ها", "ان", "ات", "ون", "ين", "يه", "ية", "كم", "نا", "ه", "ي")
-_FA_SUFFIXES = ("هاي", "ها", "هايي", "ترين", "تر", "ام", "ات", "اش", "مان", "تان", "شان", "اي", "يي")
+_AR_SUFFIXES = ("هما", "كما", "ها", "ان", "ات", "ون", "ين", "يه", "كم", "نا", "ه", "ي")
+_FA_PREFIXES = ("مي", "نمي")  # verb prefixes (می‌خواهم -> خواهم after the half-space is folded)
+_FA_SUFFIXES = ("هاي", "ها", "ترين", "تر", "ام", "ات", "اش", "مان", "تان", "شان", "اي", "ي")
 
 
-def stem(token: str) -> str:
-    """Strip common Arabic/Persian clitics (article, conjunction, plural, possessive); others unchanged."""
+def stem(token: str, language: str | None = None) -> str:
+    """Strip common clitics from Arabic-script words: the article and prepositions and plural and
+    possessive endings for Arabic; plural, possessive and verb prefixes for Persian. A stem keeps at least
+    three letters (four when a longer ending goes) so that short words are not merged with others."""
     if len(token) < 4 or script_of(token) != "arabic":
         return token
-    for prefix in _AR_PREFIXES:
+    prefixes, suffixes = (_FA_PREFIXES, _FA_SUFFIXES) if language == "fa" else (_AR_PREFIXES, _AR_SUFFIXES)
+    for prefix in prefixes:
         if token.startswith(prefix) and len(token) - len(prefix) >= 3:
             token = token[len(prefix) :]
             break
-    for suffix in _FA_SUFFIXES + _AR_SUFFIXES:
-        if token.endswith(suffix) and len(token) - len(suffix) >= 3:
+    for suffix in suffixes:
+        if token.endswith(suffix) and len(token) - len(suffix) >= (3 if len(suffix) == 1 else 4):
             return token[: -len(suffix)]
     return token
 
@@ -107,13 +116,17 @@ STOP_WORDS: frozenset[str] = frozenset(
     for word in normalize(raw).split()
 )
 
+# Words that are stop words in one language but content in another: Turkish "iş" (work) folds to "is".
+_CONTENT_IN: dict[str, frozenset[str]] = {"tr": frozenset({"is"})}
+
 
 @lru_cache(maxsize=65536)
-def tokens(text: str) -> tuple[str, ...]:
+def tokens(text: str, language: str | None = None) -> tuple[str, ...]:
     """Normalised, stemmed content words of `text`: stop words of all languages, single letters and
-    markup tags dropped.
-
-    People mix languages in one message, so every language's stop words go, not just the user's.
-    """
+    markup tags dropped. People mix languages in one message, so every language's stop words go, except
+    the few that are content words in `language` (the language the text is read as)."""
+    keep = _CONTENT_IN.get(language or "", frozenset())
     text = _MARKUP_RE.sub(" ", text)  # pasted HTML tags are not words
-    return tuple(stem(word) for word in normalize(text).split() if len(word) > 1 and word not in STOP_WORDS)
+    return tuple(
+        stem(word, language) for word in normalize(text).split() if len(word) > 1 and (word not in STOP_WORDS or word in keep)
+    )
