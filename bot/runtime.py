@@ -38,38 +38,61 @@ def run_bot(settings: Settings) -> None:
     application.run_polling(allowed_updates=Update.ALL_TYPES)
 
 
-async def run_demo(settings: Settings, *, ready: asyncio.Event | None = None, stop: asyncio.Event | None = None) -> None:
+class LocalDemo:
     """The full bot stack against the project's fake Bot API, plus a browser chat on 127.0.0.1."""
-    from fake_telegram import FakeTelegramServer
 
-    server = FakeTelegramServer([DEMO_TOKEN], host=settings.demo_host, port=settings.demo_port).start_in_thread()
-    ctx = build_context(settings)
-    await ctx.db.upgrade()
-    application = build_application(
-        ctx,
-        token=DEMO_TOKEN,
-        base_url=server.base_url,
-        base_file_url=f"{server.url}/file/bot{{token}}",
-        secret=callback_secret(settings),
-    )
-    stop = stop or asyncio.Event()
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.server = None
+        self.application = None
+        self.ctx = None
+
+    async def start(self) -> str:
+        """Start everything; returns the address of the browser chat."""
+        from fake_telegram import FakeTelegramServer
+
+        settings = self.settings
+        self.server = FakeTelegramServer([DEMO_TOKEN], host=settings.demo_host, port=settings.demo_port).start_in_thread()
+        self.ctx = build_context(settings)
+        await self.ctx.db.upgrade()
+        self.application = build_application(
+            self.ctx,
+            token=DEMO_TOKEN,
+            base_url=self.server.base_url,
+            base_file_url=f"{self.server.url}/file/bot{{token}}",
+            secret=callback_secret(settings),
+        )
+        await self.application.initialize()
+        await self.application.post_init(self.application)  # type: ignore[misc]
+        await self.application.start()
+        await self.application.updater.start_polling(timeout=10, poll_interval=0)  # type: ignore[union-attr]
+        return f"{self.server.url}/"
+
+    async def stop(self) -> None:
+        if self.application is not None:
+            await self.application.updater.stop()  # type: ignore[union-attr]
+            await self.application.stop()
+            await self.application.shutdown()
+        if self.ctx is not None:
+            await self.ctx.db.dispose()
+        if self.server is not None:
+            self.server.stop()
+
+
+async def run_demo(settings: Settings) -> None:
+    """Run the local demo until Ctrl+C."""
+    stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         try:
             loop.add_signal_handler(sig, stop.set)
         except (NotImplementedError, RuntimeError):  # not in the main thread
             pass
+    demo = LocalDemo(settings)
     try:
-        async with application:
-            await application.start()
-            await application.updater.start_polling(timeout=10, poll_interval=0)  # type: ignore[union-attr]
-            print(f"\nLotse demo is running. Open {server.url}/ in your browser to chat with the bot.")
-            print(f"Database: {settings.effective_database_url}   Stop with Ctrl+C.\n", flush=True)
-            if ready is not None:
-                ready.set()
-            await stop.wait()
-            await application.updater.stop()  # type: ignore[union-attr]
-            await application.stop()
+        url = await demo.start()
+        print(f"\nLotse demo is running. Open {url} in your browser to chat with the bot.")
+        print(f"Database: {settings.effective_database_url}   Stop with Ctrl+C.\n", flush=True)
+        await stop.wait()
     finally:
-        await ctx.db.dispose()
-        server.stop()
+        await demo.stop()

@@ -80,6 +80,11 @@ class FakeTelegramServer:
                 await task
 
             loop.run_until_complete(main())
+            # Long polls still waiting (a browser tab, a bot) are cancelled cleanly before the loop closes.
+            pending = [task for task in asyncio.all_tasks(loop) if not task.done()]
+            for task in pending:
+                task.cancel()
+            loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
             loop.close()
 
         self._thread = threading.Thread(target=run, name="fake-telegram", daemon=True)
