@@ -142,7 +142,10 @@ def _eval(args: argparse.Namespace) -> int:
     print(f"out-of-scope rejection:  {report.rejection_rate:6.1%}")
     print("\nper language:   top-1   direct   rejection   (cases)")
     for language, part in report.by_language().items():
-        print(f"  {language:6s}      {part.top1_accuracy:6.1%}  {part.answered_directly:6.1%}   {part.rejection_rate:6.1%}     ({len(part.results)})")
+        top1 = f"{part.top1_accuracy:6.1%}" if part.in_scope else "   n/a"
+        direct = f"{part.answered_directly:6.1%}" if part.in_scope else "   n/a"
+        rejection = f"{part.rejection_rate:6.1%}" if part.out_of_scope else "   n/a"
+        print(f"  {language:6s}      {top1}  {direct}   {rejection}     ({len(part.results)})")
     confusions = report.confusions()
     if confusions:
         print("\nconfusions (expected -> got: count):")
