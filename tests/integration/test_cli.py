@@ -1,0 +1,93 @@
+"""The `lotse` command as an operator uses it."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from knowledge import DATA_DIR
+
+
+def lotse(*args: str, env_extra: dict[str, str] | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    env = {**os.environ, **(env_extra or {})}
+    env.pop("LOTSE_TELEGRAM_TOKEN", None)
+    return subprocess.run([sys.executable, "-m", "bot.cli", *args], capture_output=True, text=True, env=env, cwd=cwd, timeout=120)
+
+
+def test_kb_check_passes_on_the_shipped_content() -> None:
+    result = lotse("kb", "check")
+    assert result.returncode == 0, result.stderr
+    assert "33 entries in 7 languages" in result.stdout
+
+
+def test_kb_check_points_at_file_and_line(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(DATA_DIR, data)
+    path = data / "entries" / "money.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("sources:", "sauces:", 1), encoding="utf-8")
+    result = lotse("kb", "check", "--data", str(data))
+    assert result.returncode == 1
+    line = next(n for n, l in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if "sauces:" in l)
+    assert f"money.yaml:{line}:" in result.stderr and "sauces" in result.stderr
+
+
+def test_ask_json(tmp_path: Path) -> None:
+    result = lotse("ask", "--json", "--lang", "ar", "كيف افتح حساب بنكي")
+    data = json.loads(result.stdout)
+    assert data["entry"] == "bank-account" and data["lang"] == "ar"
+    assert set(data) >= {"entry", "score", "lang", "answer", "alternatives"}
+    assert data["answer"] and "BaFin" in data["answer"]
+
+
+def test_ask_detects_language_and_rejects_out_of_scope() -> None:
+    data = json.loads(lotse("ask", "--json", "wie wird das Wetter morgen in Hannover").stdout)
+    assert data["entry"] is None and data["answer"] is None
+    data = json.loads(lotse("ask", "--json", "скільки кіндергельд на дитину").stdout)
+    assert data["lang"] == "uk" and data["entry"] == "child-benefit"
+
+
+def test_eval_prints_figures_and_json_lines(tmp_path: Path) -> None:
+    cases = tmp_path / "cases.jsonl"
+    cases.write_text(
+        "\n".join(
+            json.dumps(c, ensure_ascii=False)
+            for c in [
+                {"text": "Kindergeld beantragen", "lang": "de", "expect": "child-benefit"},
+                {"text": "как открыть счёт в банке", "lang": None, "expect": "bank-account"},
+                {"text": "tell me a joke", "lang": "en", "expect": None},
+            ]
+        ),
+        encoding="utf-8",
+    )
+    result = lotse("eval", str(cases))
+    assert result.returncode == 0, result.stderr
+    assert re.search(r"top-1 accuracy:\s+100\.0%", result.stdout)
+    assert re.search(r"out-of-scope rejection:\s+100\.0%", result.stdout)
+    lines = [json.loads(line) for line in lotse("eval", str(cases), "--json").stdout.splitlines()]
+    assert [l["entry"] for l in lines] == ["child-benefit", "bank-account", None]
+    assert all(set(l) == {"text", "lang", "expect", "entry", "score"} for l in lines)
+
+
+def test_eval_reports_a_broken_file(tmp_path: Path) -> None:
+    cases = tmp_path / "bad.jsonl"
+    cases.write_text('{"text": "ok", "lang": "de", "expect": null}\nnot json\n', encoding="utf-8")
+    result = lotse("eval", str(cases))
+    assert result.returncode == 1 and "bad.jsonl:2" in result.stderr
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+def test_db_upgrade_and_cases_list(tmp_path: Path, backend: str) -> None:
+    env = {"LOTSE_DATA_DIR": str(tmp_path), "LOTSE_DATABASE_URL": ""}
+    result = lotse("db", "upgrade", env_extra=env)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "lotse.sqlite3").exists()
+    listed = lotse("cases", "list", env_extra=env)
+    assert listed.returncode == 0 and "no open cases" in listed.stdout

@@ -1,0 +1,56 @@
+"""Every UI string is extracted, translated in every catalog and keeps its placeholders."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
+
+from translations import LANGUAGE_NAMES, po_path, translator
+from translations.catalog import LOCALE_DIR
+
+ROOT = Path(__file__).resolve().parents[2]
+CATALOG_LANGUAGES = [lang for lang in LANGUAGE_NAMES if lang != "en"]
+
+
+def source_messages() -> set[str]:
+    found = set()
+    for directory in ("bot", "intents", "admin"):
+        for _, _, message, _, _ in extract_from_dir(ROOT / directory, keywords={"_": None, "N_": None, "gettext": None}):
+            found.add(message if isinstance(message, str) else message[0])
+    return found
+
+
+def test_template_is_up_to_date() -> None:
+    with (LOCALE_DIR / "lotse.pot").open("rb") as handle:
+        template = {m.id for m in read_po(handle) if m.id}
+    assert source_messages() == template, "run pybabel extract (see README) after changing UI strings"
+
+
+@pytest.mark.parametrize("language", CATALOG_LANGUAGES)
+def test_catalog_is_complete(language: str) -> None:
+    with po_path(language).open("rb") as handle:
+        catalog = read_po(handle, locale=language)
+    wanted = source_messages()
+    translated = {m.id: m.string for m in catalog if m.id}
+    assert wanted <= set(translated), f"missing in {language}: {wanted - set(translated)}"
+    for msgid in wanted:
+        message = catalog[msgid]
+        assert message.string and not message.fuzzy, f"{language}: untranslated {msgid!r}"
+        assert set(re.findall(r"\{\w+\}", msgid)) == set(re.findall(r"\{\w+\}", message.string)), (language, msgid)
+    assert [e for _, errors in catalog.check() for e in errors] == []
+
+
+def test_catalogs_are_used_at_run_time() -> None:
+    assert translator("de")("Talk to a person") == "Mit einem Menschen sprechen"
+    assert translator("en")("Talk to a person") == "Talk to a person"
+    assert translator("xx")("Talk to a person") == "Talk to a person"  # unknown language: the source text
+
+
+@pytest.mark.parametrize("language", list(LANGUAGE_NAMES))
+def test_answers_name_the_button_as_the_interface_does(kb, language: str) -> None:
+    label = translator(language)("Talk to a person")
+    assert label in kb.get("talk-to-person").text(language).answer
