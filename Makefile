@@ -7,6 +7,6 @@ test:
 kb-check:
 	.venv/bin/lotse kb check
 eval:
-	.venv/bin/lotse eval tests/eval/heldout.jsonl
+	.venv/bin/lotse eval tests/eval/final.jsonl
 bench:
 	.venv/bin/python bench/matcher_latency.py

@@ -1,7 +1,7 @@
-"""Choose the matcher's weights and thresholds on the DEVELOPMENT set (tests/eval/dev.jsonl).
+"""Choose the matcher's weights and thresholds on the DEVELOPMENT sets (tests/eval/dev*.jsonl).
 
-Prints the best settings found by a small grid search. The held-out set (tests/eval/heldout.jsonl) is
-never used here: it measures the chosen settings afterwards (`lotse eval tests/eval/heldout.jsonl`).
+Prints the best settings found by a small grid search. The final blind set (tests/eval/final.jsonl) is
+never used here: it measures the chosen settings afterwards (`lotse eval tests/eval/final.jsonl`).
 
     python bench/tune_matcher.py [--quick]
 """
@@ -48,7 +48,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true")
     args = parser.parse_args()
-    cases = read_cases(ROOT / "tests" / "eval" / "dev.jsonl")
+    cases = [case for path in sorted((ROOT / "tests" / "eval").glob("dev*.jsonl")) for case in read_cases(path)]
     documents = matcher_documents(load_knowledge_base())
     grid_index = list(itertools.product([0.6, 0.8, 1.0], [0.85]))
     grid_score = list(itertools.product([0.2, 0.3, 0.45], [0.2, 0.35, 0.5], [0.5, 1.0, 2.0], [0.7, 1.0]))
