@@ -22,13 +22,13 @@ whatever the score.
 
 from __future__ import annotations
 
-import heapq
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
+import numpy as np
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Indel
 
@@ -97,6 +97,8 @@ class _Pool:
     """The searchable index for one primary language (plus the secondary languages)."""
 
     vocabulary: dict[str, dict[str, float]] = field(default_factory=dict)  # token -> entry -> weight
+    postings: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)  # token -> (entry rows, weights)
+    entry_ids: list[str] = field(default_factory=list)  # row -> entry id
     idf: dict[str, float] = field(default_factory=dict)
     by_length_first: dict[tuple[int, str], list[str]] = field(default_factory=dict)  # typo candidates
     by_length_last: dict[tuple[int, str], list[str]] = field(default_factory=dict)
@@ -172,6 +174,15 @@ class Matcher:
                 (primary_phrases if lang == primary else secondary_phrases).extend(doc.phrases)
                 for trigger in doc.triggers:
                     pool.triggers[trigger] = doc.entry_id
+        pool.entry_ids = sorted(entries)
+        row_of = {entry_id: row for row, entry_id in enumerate(pool.entry_ids)}
+        pool.postings = {
+            token: (
+                np.fromiter((row_of[e] for e in posting), dtype=np.int32, count=len(posting)),
+                np.fromiter(posting.values(), dtype=np.float64, count=len(posting)),
+            )
+            for token, posting in pool.vocabulary.items()
+        }
         count = max(len(entries), 1)
         pool.idf = {tok: math.log(1.0 + count / len(posting)) for tok, posting in pool.vocabulary.items()}
         pool.unknown_idf = math.log(1.0 + count)
@@ -257,7 +268,8 @@ class Matcher:
         if not unique:
             return {}
         total_weight = 0.0
-        matched: dict[str, float] = defaultdict(float)
+        matched = np.zeros(len(pool.entry_ids))
+        best = np.zeros(len(pool.entry_ids))
         for token in unique:
             matches = self._lookup(pool, token)
             if not matches:
@@ -266,17 +278,17 @@ class Matcher:
                 continue
             weight = _query_weight(pool, matches)
             total_weight += weight
-            best: dict[str, float] = {}
+            best.fill(0.0)
             for vocab_token, similarity in matches.items():
-                for entry_id, field_weight in pool.vocabulary[vocab_token].items():
-                    value = similarity * field_weight
-                    if value > best.get(entry_id, 0.0):
-                        best[entry_id] = value
-            for entry_id, value in best.items():
-                matched[entry_id] += weight * value
-        if not matched:
+                rows, field_weights = pool.postings[vocab_token]
+                np.maximum.at(best, rows, similarity * field_weights)
+            matched += weight * best
+        candidates = np.flatnonzero(matched)
+        if candidates.size == 0:
             return {}
-        top = heapq.nlargest(_RERANK_CANDIDATES, matched.items(), key=lambda item: item[1])
+        if candidates.size > _RERANK_CANDIDATES:
+            candidates = candidates[np.argpartition(-matched[candidates], _RERANK_CANDIDATES)[:_RERANK_CANDIDATES]]
+        top = [(pool.entry_ids[row], float(matched[row])) for row in candidates]
         query_phrase = " ".join(unique)
         evidence_scale = params.evidence_k * pool.unknown_idf
         scores: dict[str, float] = {}

@@ -89,13 +89,13 @@ def script_of(token: str) -> str:
 
 _AR_PREFIXES = ("وال", "بال", "كال", "فال", "لل", "ال")
 _AR_SUFFIXES = ("هما", "كما", "ها", "ان", "ات", "ون", "ين", "يه", "كم", "نا", "ه", "ي")
-_FA_PREFIXES = ("مي", "نمي")  # verb prefixes (می‌خواهم -> خواهم after the half-space is folded)
+_FA_PREFIXES: tuple[str, ...] = ()  # verb prefixes (می/نمی) are kept: stripping them merges میخونه with خونه
 _FA_SUFFIXES = ("هاي", "ها", "ترين", "تر", "ام", "ات", "اش", "مان", "تان", "شان", "اي", "ي")
 
 
 def stem(token: str, language: str | None = None) -> str:
     """Strip common clitics from Arabic-script words: the article and prepositions and plural and
-    possessive endings for Arabic; plural, possessive and verb prefixes for Persian. A stem keeps at least
+    possessive endings for Arabic; plural and possessive endings for Persian. A stem keeps at least
     three letters (four when a longer ending goes) so that short words are not merged with others."""
     if len(token) < 4 or script_of(token) != "arabic":
         return token
