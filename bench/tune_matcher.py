@@ -50,8 +50,8 @@ def main() -> None:
     args = parser.parse_args()
     cases = [case for path in sorted((ROOT / "tests" / "eval").glob("dev*.jsonl")) for case in read_cases(path)]
     documents = matcher_documents(load_knowledge_base())
-    grid_index = list(itertools.product([0.6, 0.8, 1.0], [0.85]))
-    grid_score = list(itertools.product([0.2, 0.3, 0.45], [0.2, 0.35, 0.5], [0.5, 1.0, 2.0], [0.7, 1.0]))
+    grid_index = list(itertools.product([0.5, 0.6, 0.8], [0.85]))
+    grid_score = list(itertools.product([0.1, 0.2, 0.3], [0.4, 0.5, 0.6], [0.5, 1.0, 2.0], [0.7, 1.0]))
     if args.quick:
         grid_index, grid_score = grid_index[1:2], grid_score[::4]
     results = []

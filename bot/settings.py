@@ -32,8 +32,8 @@ class Settings(BaseSettings):
     timezone: str = "Europe/Berlin"
 
     # Matching thresholds on the matcher's 0-100 confidence scale (see intents/matcher.py).
-    match_answer_threshold: float = 68.0
-    match_suggest_threshold: float = 58.0
+    match_answer_threshold: float = 55.0
+    match_suggest_threshold: float = 43.0
 
     # Privacy: how long conversation messages are kept before they are deleted.
     message_retention_days: int = 30

@@ -30,7 +30,7 @@ from typing import Literal
 
 import numpy as np
 from rapidfuzz import fuzz, process
-from rapidfuzz.distance import Indel
+from rapidfuzz.distance import Levenshtein
 
 from intents.language import detect_language
 from intents.normalize import normalize, tokens
@@ -45,9 +45,9 @@ class MatcherParams:
 
     question_weight: float = 0.6  # a word only seen in example questions is weaker evidence than a keyword
     secondary_factor: float = 0.85  # German and English pools count a little less than the user's language
-    coverage_share: float = 0.2  # how much of the question the entry explains
-    evidence_share: float = 0.5  # how much specific evidence there is at all (saturating)
-    evidence_k: float = 1.0  # evidence = matched / (matched + k * idf of an unseen word)
+    coverage_share: float = 0.1  # how much of the question the entry explains
+    evidence_share: float = 0.6  # how much specific evidence there is at all (saturating)
+    evidence_k: float = 2.0  # evidence = matched / (matched + k * idf of an unseen word)
     unknown_factor: float = 1.0  # weight of a word the knowledge base never uses, relative to the rarest word
 
     @property
@@ -138,8 +138,8 @@ class Matcher:
         self,
         documents: Iterable[Document],
         *,
-        answer_threshold: float = 62.0,
-        suggest_threshold: float = 45.0,
+        answer_threshold: float = 55.0,
+        suggest_threshold: float = 43.0,
         max_suggestions: int = 3,
         params: MatcherParams | None = None,
     ) -> None:
@@ -353,18 +353,18 @@ def _find_similar(pool: _Pool, token: str) -> dict[str, float]:
             shorter, longer = sorted((token, other), key=len)
             if other != token and len(shorter) >= 5 and longer.endswith(shorter) and len(shorter) >= 0.45 * len(longer):
                 matches[other] = max(matches.get(other, 0.0), 0.8)
-    if token not in pool.vocabulary and len(token) >= 4:
-        cutoff = 0.85 if len(token) <= 5 else 0.75
+    if token not in pool.vocabulary and len(token) >= 5:
+        # Typos: one edit in a word of 5-7 letters, two in longer words. Shorter words are left to exact
+        # and prefix matching: "snow" is one edit from "now", and that is not a typo.
+        max_edits = 1 if len(token) <= 7 else 2
         # One typo rarely changes both the first and the last letter: look only at words of a similar
         # length that share one of them (a fraction of the vocabulary, which keeps large bases fast).
         choices: list[str] = []
-        for length in range(len(token) - 2, len(token) + 3):
+        for length in range(len(token) - max_edits, len(token) + max_edits + 1):
             choices.extend(pool.by_length_first.get((length, token[0]), ()))
             choices.extend(pool.by_length_last.get((length, token[-1]), ()))
-        for other, similarity, _ in process.extract(
-            token, choices, scorer=Indel.normalized_similarity, score_cutoff=cutoff, limit=4
-        ):
-            matches[other] = max(matches.get(other, 0.0), 0.9 * similarity)
+        for other, edits, _ in process.extract(token, choices, scorer=Levenshtein.distance, score_cutoff=max_edits, limit=4):
+            matches[other] = max(matches.get(other, 0.0), 0.9 * (1.0 - edits / max(len(token), len(other))))
     return matches
 
 
