@@ -55,6 +55,12 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("text", nargs="+")
     ask.set_defaults(handler=_ask)
 
+    questions = sub.add_parser("questions", help="the anonymous question log")
+    questions_sub = questions.add_subparsers(metavar="ACTION")
+    unanswered = questions_sub.add_parser("unanswered", help="recent questions the bot could not answer (to improve the knowledge base)")
+    unanswered.add_argument("--limit", type=int, default=50)
+    unanswered.set_defaults(handler=_questions_unanswered)
+
     cases = sub.add_parser("cases", help="hand-overs to staff")
     cases_sub = cases.add_subparsers(metavar="ACTION")
     cases_list = cases_sub.add_parser("list", help="list open cases with their conversation")
@@ -83,19 +89,11 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def _db_upgrade(args: argparse.Namespace) -> int:
-    from bot.db import Database
+    async def nothing(ctx) -> None:
+        return None
 
-    settings = Settings()
-
-    async def run() -> None:
-        db = Database(settings.effective_database_url)
-        try:
-            await db.upgrade()
-        finally:
-            await db.dispose()
-
-    asyncio.run(run())
-    print(f"database is up to date: {settings.effective_database_url}")
+    _with_database(nothing)
+    print(f"database is up to date: {Settings().effective_database_url}")
     return 0
 
 
@@ -193,25 +191,41 @@ def _ask(args: argparse.Namespace) -> int:
     return 0
 
 
-def _cases_list(args: argparse.Namespace) -> int:
+def _with_database(run):
+    """Run `run(ctx)` against the configured database (migrated first), without loading the knowledge base."""
     from bot.db import Database
-    from bot.services import list_cases
     from bot.services.context import ServiceContext
     from intents import Matcher
     from knowledge import KnowledgeBase
 
     settings = Settings()
 
-    async def run():
+    async def main():
         db = Database(settings.effective_database_url)
         try:
             await db.upgrade()
-            ctx = ServiceContext(settings, db, KnowledgeBase({}, {}), Matcher([]))
-            return await list_cases(ctx, None if args.all else "open")
+            return await run(ServiceContext(settings, db, KnowledgeBase({}, {}), Matcher([])))
         finally:
             await db.dispose()
 
-    cases = asyncio.run(run())
+    return asyncio.run(main())
+
+
+def _questions_unanswered(args: argparse.Namespace) -> int:
+    from bot.services import unanswered_questions
+
+    rows = _with_database(lambda ctx: unanswered_questions(ctx, args.limit))
+    if not rows:
+        print("no unanswered questions")
+    for row in rows:
+        print(f"{row.asked_on}  [{row.language}]  {row.text}")
+    return 0
+
+
+def _cases_list(args: argparse.Namespace) -> int:
+    from bot.services import list_cases
+
+    cases = _with_database(lambda ctx: list_cases(ctx, None if args.all else "open"))
     if args.json:
         print(json.dumps([
             {"id": c.id, "status": c.status, "reason": c.reason, "person_requested": c.person_requested, "language": c.language,

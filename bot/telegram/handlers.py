@@ -5,19 +5,20 @@ from __future__ import annotations
 import logging
 import re
 
-from telegram import InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardMarkup, LinkPreviewOptions, Update
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import ContextTypes
 
 from bot import services
 from bot.services import ServiceContext, UserProfile
-from bot.telegram.callbacks import CallbackSigner, InvalidCallback
 from bot.settings import SUPPORTED_LANGUAGES
+from bot.telegram.callbacks import CallbackSigner, InvalidCallback
 from bot.telegram.render import Renderer, Reply
 
 log = logging.getLogger(__name__)
 
 _PAYLOAD_RE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+_NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 
 
 def _ctx(context: ContextTypes.DEFAULT_TYPE) -> ServiceContext:
@@ -34,7 +35,7 @@ def _renderer(context: ContextTypes.DEFAULT_TYPE, profile: UserProfile) -> Rende
 
 async def _send(context: ContextTypes.DEFAULT_TYPE, chat_id: int, replies: list[Reply]) -> None:
     for reply in replies:
-        await context.bot.send_message(chat_id, reply.html, parse_mode="HTML", reply_markup=reply.keyboard, disable_web_page_preview=True)
+        await context.bot.send_message(chat_id, reply.html, parse_mode="HTML", reply_markup=reply.keyboard, link_preview_options=_NO_PREVIEW)
 
 
 async def _profile(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str | None = None) -> UserProfile:

@@ -91,3 +91,26 @@ def test_db_upgrade_and_cases_list(tmp_path: Path, backend: str) -> None:
     assert (tmp_path / "lotse.sqlite3").exists()
     listed = lotse("cases", "list", env_extra=env)
     assert listed.returncode == 0 and "no open cases" in listed.stdout
+
+
+async def test_cases_and_unanswered_questions_are_listed(tmp_path: Path, kb, matcher) -> None:
+    from bot import services
+    from bot.db import Database
+    from bot.services import ServiceContext
+    from bot.settings import Settings
+
+    settings = Settings(_env_file=None, data_dir=tmp_path, database_url="")
+    db = Database(settings.effective_database_url)
+    await db.upgrade()
+    ctx = ServiceContext(settings, db, kb, matcher)
+    profile = await services.register_contact(ctx, 31, 31, "en")
+    await services.handle_question(ctx, profile, "what is the capital of Peru, mail me at x@example.org")
+    await db.dispose()
+
+    env = {"LOTSE_DATA_DIR": str(tmp_path), "LOTSE_DATABASE_URL": ""}
+    listed = lotse("cases", "list", env_extra=env)
+    assert listed.returncode == 0 and "capital of Peru" in listed.stdout and "unanswered question" in listed.stdout
+    as_json = json.loads(lotse("cases", "list", "--json", env_extra=env).stdout)
+    assert as_json[0]["messages"][0]["sender"] == "user"
+    report = lotse("questions", "unanswered", env_extra=env)
+    assert "capital of Peru" in report.stdout and "[email]" in report.stdout and "example.org" not in report.stdout
