@@ -58,6 +58,7 @@ class MatcherParams:
 _RERANK_CANDIDATES = 8
 _LOOKUP_CACHE_SIZE = 50_000
 _PREFIX_LEN = 4
+_MIN_COMMON_PREFIX = 5  # letters two words must share at the start to count as the same stem
 
 
 @dataclass(frozen=True)
@@ -345,7 +346,7 @@ def _find_similar(pool: _Pool, token: str) -> dict[str, float]:
                 continue
             common = _common_prefix(token, other)
             shorter = min(len(token), len(other))
-            if common >= max(_PREFIX_LEN + 1, int(0.6 * shorter + 0.5)) or (common == shorter and shorter >= _PREFIX_LEN):
+            if common >= max(_MIN_COMMON_PREFIX, int(0.6 * shorter + 0.5)) or (common == shorter and shorter >= _PREFIX_LEN):
                 matches[other] = max(matches.get(other, 0.0), 0.7 + 0.25 * common / max(len(token), len(other)))
     if len(token) >= _PREFIX_LEN + 1:
         # Compounds: "busfahrkarte" ends with the known "fahrkarte" (and the other way round).
