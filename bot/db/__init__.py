@@ -1,6 +1,17 @@
 """Persistence: SQLAlchemy 2.0 models (async) and Alembic migrations."""
 
 from bot.db.engine import Database, alembic_config
-from bot.db.models import Base, Case, CaseMessage, Message, QuestionLog, User, utcnow
+from bot.db.models import Base, Case, CaseMessage, Message, QuestionLog, TranslationCacheEntry, User, utcnow
 
-__all__ = ["Base", "Case", "CaseMessage", "Database", "Message", "QuestionLog", "User", "alembic_config", "utcnow"]
+__all__ = [
+    "Base",
+    "Case",
+    "CaseMessage",
+    "Database",
+    "Message",
+    "QuestionLog",
+    "TranslationCacheEntry",
+    "User",
+    "alembic_config",
+    "utcnow",
+]

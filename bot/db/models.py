@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import BigInteger, Boolean, Date, DateTime, Float, ForeignKey, Integer, String, Text, TypeDecorator
+from sqlalchemy import BigInteger, Boolean, Date, DateTime, Float, ForeignKey, Integer, String, Text, TypeDecorator, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -109,3 +109,25 @@ class QuestionLog(Base):
     score: Mapped[float | None] = mapped_column(Float)
     outcome: Mapped[str] = mapped_column(String(16), index=True)  # answered|suggested|unanswered|emergency
     helpful: Mapped[bool | None] = mapped_column(Boolean)
+
+
+class TranslationCacheEntry(Base):
+    """A translation made once and served again: by machine (per model version) or corrected by staff.
+
+    Keyed by language pair, model version and a SHA-256 of the source text; `curated` rows (a person wrote
+    or corrected them) win over machine rows of any model version.
+    """
+
+    __tablename__ = "translation_cache"
+    __table_args__ = (UniqueConstraint("source_language", "target_language", "source_hash", "model_version"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source_language: Mapped[str] = mapped_column(String(16))
+    target_language: Mapped[str] = mapped_column(String(16))
+    source_hash: Mapped[str] = mapped_column(String(64), index=True)
+    model_version: Mapped[str] = mapped_column(String(200))  # "curated" for staff-corrected rows
+    source_text: Mapped[str] = mapped_column(Text)
+    translated_text: Mapped[str] = mapped_column(Text)
+    curated: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
