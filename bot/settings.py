@@ -35,6 +35,12 @@ class Settings(BaseSettings):
     match_answer_threshold: float = 55.0
     match_suggest_threshold: float = 43.0
 
+    # Offline machine translation (optional extra lotse-bot[mt]).
+    mt_home: Path | None = Field(default=None, description="Argos Translate packages and data; default <data_dir>/argos")
+    mt_max_models: int = Field(default=2, ge=1, description="translation models kept in memory at most")
+    mt_timeout_seconds: float = Field(default=20.0, gt=0)
+    mt_max_pending: int = Field(default=8, ge=1, description="translations that may wait before new ones fall back")
+
     # Privacy: how long conversation messages are kept before they are deleted.
     message_retention_days: int = 30
 
@@ -54,6 +60,10 @@ class Settings(BaseSettings):
         if not 0 <= self.match_suggest_threshold <= self.match_answer_threshold <= 100:
             raise ValueError("need 0 <= match_suggest_threshold <= match_answer_threshold <= 100")
         return self
+
+    @property
+    def effective_mt_home(self) -> Path:
+        return self.mt_home or self.data_dir / "argos"
 
     @property
     def effective_database_url(self) -> str:

@@ -1,6 +1,8 @@
-"""Everything the user reads, in their language: gettext catalogs for the UI.
+"""Everything the user reads, in their language.
 
-(The offline machine translation service joins this package with issue #3.)
+- `catalog`: gettext catalogs (Babel) for every UI string;
+- `machine`: offline machine translation with Argos Translate (optional extra `lotse-bot[mt]`);
+- `service`: the one `translate(text, source, target)` interface: curated text, then the cache, then Argos.
 """
 
 from translations.catalog import LANGUAGE_NAMES, N_, catalog_languages, ntranslator, po_path, translations, translator
