@@ -55,6 +55,20 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("text", nargs="+")
     ask.set_defaults(handler=_ask)
 
+    translate = sub.add_parser("translate", help="offline machine translation (optional extra lotse-bot[mt])")
+    translate_sub = translate.add_subparsers(metavar="ACTION")
+    install = translate_sub.add_parser("install", help="install a local .argosmodel file (no download)")
+    install.add_argument("path", type=Path)
+    install.set_defaults(handler=_translate_install)
+    listing = translate_sub.add_parser("list", help="installed models and which languages have curated text or machine translation")
+    listing.set_defaults(handler=_translate_list)
+    text = translate_sub.add_parser("text", help="translate a text (curated text and the cache first)")
+    text.add_argument("--from", dest="source", required=True)
+    text.add_argument("--to", dest="target", required=True)
+    text.add_argument("--json", action="store_true")
+    text.add_argument("text", nargs="+")
+    text.set_defaults(handler=_translate_text)
+
     questions = sub.add_parser("questions", help="the anonymous question log")
     questions_sub = questions.add_subparsers(metavar="ACTION")
     unanswered = questions_sub.add_parser("unanswered", help="recent questions the bot could not answer (to improve the knowledge base)")
@@ -209,6 +223,92 @@ def _with_database(run):
             await db.dispose()
 
     return asyncio.run(main())
+
+
+def _engine(settings: Settings):
+    from translations.machine import ArgosEngine, argos_available
+
+    if not argos_available():
+        print(
+            "Machine translation needs the optional extra: pip install 'lotse-bot[mt]' "
+            "(CPU-only: install torch from the CPU index first; see the README).",
+            file=sys.stderr,
+        )
+        return None
+    return ArgosEngine(settings.effective_mt_home, max_models=settings.mt_max_models)
+
+
+def _translate_install(args: argparse.Namespace) -> int:
+    from translations.machine import InvalidModelPackage
+
+    settings = Settings()
+    engine = _engine(settings)
+    if engine is None:
+        return 1
+    if not args.path.is_file():
+        print(f"no such file: {args.path}", file=sys.stderr)
+        return 1
+    try:
+        model = engine.install(args.path)
+    except InvalidModelPackage as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    print(f"installed {model.source} -> {model.target} (version {model.version}, {model.size_bytes / 1e6:.1f} MB) in {settings.effective_mt_home}")
+    return 0
+
+
+def _translate_list(args: argparse.Namespace) -> int:
+    from knowledge import LANGUAGES
+    from translations import catalog_languages
+
+    settings = Settings()
+    engine = _engine(settings)
+    models = engine.installed() if engine is not None else []
+    if models:
+        print("installed translation models:")
+        for model in models:
+            print(f"  {model.source} -> {model.target}  version {model.version}  {model.size_bytes / 1e6:7.1f} MB  {model.path}")
+    else:
+        print("no translation models installed" + ("" if engine is not None else " (the [mt] extra is missing)"))
+    ui = set(catalog_languages())
+    machine_languages = sorted({m.source for m in models} | {m.target for m in models})
+    print("\nlanguage  interface  knowledge base  machine translation (from/to German)")
+    for language in list(LANGUAGES) + [l for l in machine_languages if l not in LANGUAGES]:
+        to_user = engine is not None and engine.route("de", language) is not None
+        from_user = engine is not None and engine.route(language, "de") is not None
+        machine = "staff language" if language == "de" else "yes" if to_user and from_user else "to user only" if to_user else "from user only" if from_user else "no"
+        print(f"  {language:6s}  {'curated' if language in ui else 'machine' if to_user else 'no':9s}  {'curated' if language in LANGUAGES else 'machine' if to_user else 'no':14s}  {machine}")
+    return 0
+
+
+def _translate_text(args: argparse.Namespace) -> int:
+    from knowledge import load_knowledge_base
+    from translations.machine import MachineTranslator
+    from translations.service import CuratedTexts, TranslationService, TranslationUnavailable
+
+    settings = Settings()
+    engine = _engine(settings)
+    machine = MachineTranslator(engine, timeout=settings.mt_timeout_seconds, max_pending=settings.mt_max_pending) if engine else None
+    curated = CuratedTexts(load_knowledge_base())
+    text = " ".join(args.text)
+
+    async def run(ctx):
+        return await TranslationService(ctx.db, machine, curated).translate(text, args.source, args.target)
+
+    try:
+        result = _with_database(run)
+    except TranslationUnavailable as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    finally:
+        if machine is not None:
+            machine.close()
+    if args.json:
+        print(json.dumps({"text": result.text, "from": result.source, "to": result.target, "origin": result.origin, "cached": result.cached, "model": result.model_version}, ensure_ascii=False))
+    else:
+        label = {"identity": "same language", "curated": "curated", "machine": "machine translation"}[result.origin]
+        print(f"{result.text}\n[{label}{', from the cache' if result.cached else ''}]")
+    return 0
 
 
 def _questions_unanswered(args: argparse.Namespace) -> int:
