@@ -1,0 +1,188 @@
+"""Offline machine translation through Argos Translate's real code, with tiny models built here.
+
+Skipped when the optional [mt] extra is missing, unless LOTSE_REQUIRE_MT=1 (CI sets it).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from translations.machine import argos_available
+
+if not argos_available() and not os.environ.get("LOTSE_REQUIRE_MT"):
+    pytest.skip("the [mt] extra (argostranslate) is not installed", allow_module_level=True)
+
+from tests.fakes.tiny_model import build_package, marker  # noqa: E402
+from translations.machine import (  # noqa: E402
+    ArgosEngine,
+    InvalidModelPackage,
+    MachineTranslationBusy,
+    MachineTranslationTimeout,
+    MachineTranslator,
+)
+from translations.service import CuratedTexts, TranslationService, TranslationUnavailable  # noqa: E402
+
+PAIRS = [("de", "en"), ("en", "de"), ("en", "uk"), ("uk", "en")]
+
+
+@pytest.fixture(scope="session")
+def model_files(tmp_path_factory) -> dict[tuple[str, str], Path]:
+    directory = tmp_path_factory.mktemp("argosmodels")
+    return {pair: build_package(directory, *pair, seed=index) for index, pair in enumerate(PAIRS)}
+
+
+@pytest.fixture(scope="session")
+def engine(tmp_path_factory, model_files) -> ArgosEngine:
+    engine = ArgosEngine(tmp_path_factory.mktemp("argos-home"), max_models=2)
+    for path in model_files.values():
+        engine.install(path)
+    return engine
+
+
+@pytest.fixture
+def machine(engine):
+    translator = MachineTranslator(engine, timeout=30, max_pending=4)
+    yield translator
+    translator.close()
+
+
+def test_installed_packages_are_listed_with_versions(engine) -> None:
+    pairs = {(m.source, m.target) for m in engine.installed()}
+    assert set(PAIRS) <= pairs
+    model = next(m for m in engine.installed() if (m.source, m.target) == ("de", "en"))
+    assert model.version == "1.0" and model.size_bytes > 0 and (model.path / "model" / "model.bin").exists()
+
+
+async def test_direct_translation_runs_argos(machine, engine) -> None:
+    before = engine.calls
+    assert await machine.translate("Wo ist das Jobcenter?", "de", "en") == marker("de", "en")
+    assert engine.calls == before + 1
+
+
+async def test_pivot_through_english(machine, engine) -> None:
+    assert engine.route("de", "uk") == [*engine.route("de", "en"), *engine.route("en", "uk")]
+    assert "+" in engine.model_version("de", "uk")
+    assert await machine.translate("Hallo Welt", "de", "uk") == marker("en", "uk")
+
+
+async def test_second_request_is_served_from_the_cache(ctx, machine, engine) -> None:
+    service = TranslationService(ctx.db, machine)
+    first = await service.translate("Bitte bringen Sie Ihren Pass mit.", "de", "uk")
+    calls = engine.calls
+    second = await TranslationService(ctx.db, machine).translate("Bitte bringen Sie Ihren Pass mit.", "de", "uk")
+    assert engine.calls == calls  # no second call into Argos
+    assert first.machine and not first.cached
+    assert second.machine and second.cached and second.text == first.text
+    assert second.original == "Bitte bringen Sie Ihren Pass mit." and second.model_version == engine.model_version("de", "uk")
+
+
+async def test_staff_correction_becomes_curated(ctx, machine, engine) -> None:
+    service = TranslationService(ctx.db, machine)
+    await service.translate("Ihr Termin ist am Montag.", "de", "uk")
+    await service.correct("Ihr Termin ist am Montag.", "de", "uk", "Ваш термін у понеділок.")
+    calls = engine.calls
+    corrected = await service.translate("Ihr Termin ist am Montag.", "de", "uk")
+    assert corrected.text == "Ваш термін у понеділок." and corrected.origin == "curated" and not corrected.machine
+    assert engine.calls == calls
+
+
+async def test_curated_knowledge_base_text_wins_over_the_machine(ctx, machine, engine, kb) -> None:
+    service = TranslationService(ctx.db, machine, CuratedTexts(kb))
+    german = kb.get("child-benefit").text("de").answer
+    calls = engine.calls
+    result = await service.translate(german, "de", "uk")
+    assert result.text == kb.get("child-benefit").text("uk").answer and result.origin == "curated"
+    assert engine.calls == calls
+
+
+async def test_missing_model_is_reported_not_crashed(ctx, machine) -> None:
+    service = TranslationService(ctx.db, machine)
+    assert not service.machine_available("de", "fa")
+    with pytest.raises(TranslationUnavailable):
+        await service.translate("Hallo", "de", "fa")
+    with pytest.raises(TranslationUnavailable):
+        await TranslationService(ctx.db, None).translate("Hallo", "de", "uk")
+
+
+async def test_timeout_and_full_queue_fall_back(engine) -> None:
+    long_text = " ".join(["Das ist ein Satz."] * 3000)
+    slow = MachineTranslator(engine, timeout=0.001, max_pending=1)
+    try:
+        with pytest.raises(MachineTranslationTimeout):
+            await slow.translate(long_text, "de", "en")
+    finally:
+        slow.close()
+    busy = MachineTranslator(engine, timeout=30, max_pending=1)
+    try:
+        import asyncio
+
+        running = asyncio.ensure_future(busy.translate(long_text, "de", "en"))
+        await asyncio.sleep(0)
+        with pytest.raises(MachineTranslationBusy):
+            await busy.translate("Hallo", "de", "en")
+        await running
+    finally:
+        busy.close()
+
+
+async def test_unloads_the_least_recently_used_model(engine, machine) -> None:
+    engine.max_models = 1
+    try:
+        await machine.translate("eins", "de", "en")
+        await machine.translate("two", "en", "uk")
+        assert engine.loaded_models() == ["en_uk"]
+        assert await machine.translate("drei", "de", "en") == marker("de", "en")  # reloaded on demand
+        assert engine.loaded_models() == ["de_en"]
+    finally:
+        engine.max_models = 2
+
+
+def test_not_an_argos_package_is_refused(tmp_path, engine) -> None:
+    bogus = tmp_path / "bogus.argosmodel"
+    bogus.write_bytes(b"not a zip")
+    with pytest.raises(InvalidModelPackage):
+        engine.install(bogus)
+
+
+def test_cli_installs_lists_and_translates_without_network(tmp_path, model_files) -> None:
+    """A fresh process with every socket connection refused: install, list and translate still work."""
+    env = {**os.environ, "LOTSE_DATA_DIR": str(tmp_path), "LOTSE_DATABASE_URL": "", "LOTSE_MT_HOME": str(tmp_path / "argos")}
+    env.pop("LOTSE_TELEGRAM_TOKEN", None)
+    script = textwrap.dedent(
+        """
+        import socket, sys
+        def refuse(*args, **kwargs):
+            print("NETWORK ACCESS ATTEMPTED: %r" % (args,), file=sys.stderr)
+            raise OSError("network access attempted")
+        socket.socket.connect = refuse
+        socket.create_connection = refuse
+        socket.getaddrinfo = refuse
+        from bot.cli import main
+        sys.exit(main(sys.argv[1:]))
+        """
+    )
+
+    def lotse(*args: str) -> subprocess.CompletedProcess:
+        result = subprocess.run([sys.executable, "-c", script, *args], capture_output=True, text=True, env=env, timeout=300)
+        assert "NETWORK ACCESS ATTEMPTED" not in result.stderr, result.stderr
+        return result
+
+    for pair in [("de", "en"), ("en", "uk")]:
+        result = lotse("translate", "install", str(model_files[pair]))
+        assert result.returncode == 0, result.stderr
+        assert f"installed {pair[0]} -> {pair[1]}" in result.stdout
+    listed = lotse("translate", "list")
+    assert "de -> en" in listed.stdout and "en -> uk" in listed.stdout
+    first = json.loads(lotse("translate", "text", "--from", "de", "--to", "uk", "--json", "Wo ist das Bürgerbüro?").stdout)
+    assert first == {"text": marker("en", "uk"), "from": "de", "to": "uk", "origin": "machine", "cached": False, "model": first["model"]}
+    second = json.loads(lotse("translate", "text", "--from", "de", "--to", "uk", "--json", "Wo ist das Bürgerbüro?").stdout)
+    assert second["cached"] is True
+    missing = lotse("translate", "text", "--from", "de", "--to", "fa", "Hallo")
+    assert missing.returncode == 1 and "no curated text and no machine translation model" in missing.stderr
