@@ -4,6 +4,9 @@
     python3 dev.py start    # the bot with LOTSE_TELEGRAM_TOKEN set, else the local demo in your browser
     python3 dev.py test     # the whole test suite (extra arguments go to pytest)
 
+Optional: `python3 dev.py install-mt` adds offline machine translation (Argos Translate) with a CPU-only
+build of PyTorch (torch==2.13.0, which this project's CI machines provide locally).
+
 Both create a virtual environment in .venv on first use and install the project into it (again only when
 pyproject.toml changes).
 """
@@ -44,6 +47,13 @@ def main(argv: list[str]) -> int:
     if command == "start":
         ensure_environment("")
         return subprocess.call([str(BIN / "lotse"), "start", *argv[1:]], cwd=ROOT)
+    if command == "install-mt":
+        ensure_environment("")
+        python = str(BIN / "python")
+        print("installing a CPU-only PyTorch and the [mt] extra into .venv ...", flush=True)
+        torch = os.environ.get("LOTSE_TORCH_REQUIREMENT", "torch==2.13.0")
+        subprocess.run([python, "-m", "pip", "install", "--quiet", torch], check=True)
+        return subprocess.call([python, "-m", "pip", "install", "--quiet", "-e", ".[mt]"], cwd=ROOT)
     if command == "test":
         ensure_environment("test")
         return subprocess.call([str(BIN / "python"), "-m", "pytest", *argv[1:]], cwd=ROOT)
