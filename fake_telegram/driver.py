@@ -81,10 +81,6 @@ class TelegramUser:
     async def block_bot(self) -> None:
         await self._post("/block", {"user_id": self.user_id, "blocked": True})
 
-    async def history(self) -> list[dict[str, Any]]:
-        response = await self._http.get("/messages", params={"chat_id": self.user_id, "after": 0})
-        return response.json()["result"]
-
     async def replies(self, count: int = 1, timeout: float = 15.0) -> list[BotMessage]:
         """Wait until the bot has sent or edited `count` messages since the last call; return them."""
         deadline = time.monotonic() + timeout

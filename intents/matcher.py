@@ -255,13 +255,6 @@ class Matcher:
             rows.append((token, round(weight, 2), dict(sorted(detail.items(), key=lambda kv: -kv[1])[:6])))
         return rows
 
-    def rank(self, text: str, language: str, limit: int = 5) -> list[Candidate]:
-        """All candidates with their scores, best first, regardless of thresholds (for eval and debugging)."""
-        pool_language = language if language in self._pools else "en"
-        scores = self._score(self._pools[pool_language], tokens(text, pool_language))
-        ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:limit]
-        return [Candidate(entry_id, round(score, 1)) for entry_id, score in ranked]
-
     def _score(self, pool: _Pool, query: tuple[str, ...]) -> dict[str, float]:
         """Confidence 0-100 for the entries that share words with the query."""
         params = self.params

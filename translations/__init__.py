@@ -5,6 +5,6 @@
 - `service`: the one `translate(text, source, target)` interface: curated text, then the cache, then Argos.
 """
 
-from translations.catalog import LANGUAGE_NAMES, N_, catalog_languages, ntranslator, po_path, translations, translator
+from translations.catalog import LANGUAGE_NAMES, N_, catalog_languages, po_path, translations, translator
 
-__all__ = ["LANGUAGE_NAMES", "N_", "catalog_languages", "ntranslator", "po_path", "translations", "translator"]
+__all__ = ["LANGUAGE_NAMES", "N_", "catalog_languages", "po_path", "translations", "translator"]

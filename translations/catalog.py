@@ -64,7 +64,3 @@ def translator(language: str):
     """`gettext` for one language: `_ = translator(lang)` then `_("Text")`."""
     return translations(language).gettext
 
-
-def ntranslator(language: str):
-    """`ngettext` for one language."""
-    return translations(language).ngettext

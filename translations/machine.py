@@ -278,9 +278,6 @@ class MachineTranslator:
             self._pending -= 1
             log.debug("translation %s->%s took %.0f ms", source, target, (time.monotonic() - started) * 1000)
 
-    async def install(self, path: Path) -> InstalledModel:
-        return await asyncio.get_running_loop().run_in_executor(self._executor, self.engine.install, path)
-
     def close(self) -> None:
         self._executor.shutdown(wait=False, cancel_futures=True)
 

@@ -108,16 +108,7 @@ class TranslationService:
     async def _cached(self, text: str, source: str, target: str, version: str | None) -> Translated | None:
         versions = [CURATED_VERSION] + ([version] if version else [])
         async with self.db.session() as session:
-            rows = (
-                await session.scalars(
-                    select(TranslationCacheEntry).where(
-                        TranslationCacheEntry.source_language == source,
-                        TranslationCacheEntry.target_language == target,
-                        TranslationCacheEntry.source_hash == source_hash(text),
-                        TranslationCacheEntry.model_version.in_(versions),
-                    )
-                )
-            ).all()
+            rows = (await session.scalars(_rows_for(text, source, target, versions))).all()
         rows = [row for row in rows if row.source_text == text]  # a hash collision must not leak a wrong text
         if not rows:
             return None
@@ -127,14 +118,7 @@ class TranslationService:
 
     async def _store(self, text: str, source: str, target: str, version: str, translated: str, *, curated: bool) -> None:
         async with self.db.session() as session:
-            row = await session.scalar(
-                select(TranslationCacheEntry).where(
-                    TranslationCacheEntry.source_language == source,
-                    TranslationCacheEntry.target_language == target,
-                    TranslationCacheEntry.source_hash == source_hash(text),
-                    TranslationCacheEntry.model_version == version,
-                )
-            )
+            row = await session.scalar(_rows_for(text, source, target, [version]))
             if row is None:
                 row = TranslationCacheEntry(
                     source_language=source,
@@ -149,3 +133,13 @@ class TranslationService:
             row.curated = curated
             row.updated_at = utcnow()
             await session.commit()
+
+
+def _rows_for(text: str, source: str, target: str, versions: list[str]):
+    """The cache rows for one text and language pair, of the given model versions."""
+    return select(TranslationCacheEntry).where(
+        TranslationCacheEntry.source_language == source,
+        TranslationCacheEntry.target_language == target,
+        TranslationCacheEntry.source_hash == source_hash(text),
+        TranslationCacheEntry.model_version.in_(versions),
+    )

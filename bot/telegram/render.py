@@ -9,7 +9,7 @@ limit are split at paragraph boundaries.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from html import escape
 
 from babel.dates import format_date, get_day_names
@@ -39,7 +39,6 @@ class Reply:
 
     html: str
     keyboard: InlineKeyboardMarkup | None = None
-    parts: list[str] = field(default_factory=list)
 
 
 class Renderer:
