@@ -15,20 +15,11 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
 
+from translations.languages import LANGUAGE_NAMES  # re-exported: each language named in itself
+
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 DOMAIN = "lotse"
 SOURCE_LANGUAGE = "en"
-
-# Each language named in itself, for the language picker (not translated, by design).
-LANGUAGE_NAMES: dict[str, str] = {
-    "de": "Deutsch",
-    "en": "English",
-    "ar": "العربية",
-    "fa": "فارسی",
-    "uk": "Українська",
-    "ru": "Русский",
-    "tr": "Türkçe",
-}
 
 
 def N_(message: str) -> str:
@@ -60,7 +51,32 @@ def translations(language: str) -> gettext.NullTranslations:
     return Translations(fp=buffer, domain=DOMAIN)
 
 
+# Machine-translated catalogs for languages without a curated one, built at run time from the template.
+_machine_catalogs: dict[str, dict[str, str]] = {}
+
+
+def template_messages() -> list[str]:
+    """Every msgid of the template (translations/locale/lotse.pot)."""
+    with (LOCALE_DIR / f"{DOMAIN}.pot").open("rb") as handle:
+        return [message.id for message in read_po(handle) if message.id and isinstance(message.id, str)]
+
+
+def register_machine_catalog(language: str, messages: dict[str, str]) -> None:
+    """Serve `messages` (msgid -> machine translation) for a language that has no curated catalog."""
+    if po_path(language).exists() or language == SOURCE_LANGUAGE:
+        raise ValueError(f"{language} has a curated catalog; curated text always wins")
+    _machine_catalogs[language] = dict(messages)
+
+
+def has_machine_catalog(language: str) -> bool:
+    return language in _machine_catalogs
+
+
 def translator(language: str):
-    """`gettext` for one language: `_ = translator(lang)` then `_("Text")`."""
+    """`gettext` for one language: `_ = translator(lang)` then `_("Text")`. Curated catalogs first, then a
+    registered machine catalog; anything missing falls back to the English source text."""
+    machine = _machine_catalogs.get(language)
+    if machine is not None:
+        return lambda message: machine.get(message, message)
     return translations(language).gettext
 

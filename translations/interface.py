@@ -1,0 +1,56 @@
+"""The bot's interface in a language without a curated catalog: machine-translated from English once.
+
+Every msgid of the template goes through the translation service (so through its cache: a restart
+costs no new translation) with placeholders such as {date} protected; a string whose placeholders do not
+survive the round trip stays in English rather than breaking the message.
+"""
+
+from __future__ import annotations
+
+import re
+
+from translations.catalog import has_machine_catalog, po_path, register_machine_catalog, template_messages
+from translations.service import TranslationService, TranslationUnavailable
+
+_PLACEHOLDER = re.compile(r"\{\w+\}")
+
+
+def protect(message: str) -> tuple[str, list[str]]:
+    """Replace {placeholders} with markers a translation model leaves alone (§1, §2, ...)."""
+    names: list[str] = []
+
+    def marker(match: re.Match[str]) -> str:
+        names.append(match.group(0))
+        return f"§{len(names)}"
+
+    return _PLACEHOLDER.sub(marker, message), names
+
+
+def restore(translated: str, names: list[str]) -> str | None:
+    """Put the placeholders back; None when a marker went missing or was duplicated."""
+    for index, name in enumerate(names, start=1):
+        marker = f"§{index}"
+        if translated.count(marker) != 1:
+            return None
+        translated = translated.replace(marker, name)
+    return translated
+
+
+async def prepare_machine_interface(service: TranslationService, language: str) -> bool:
+    """Make `translator(language)` serve machine translations; False when no model reaches the language."""
+    if language == "en" or po_path(language).exists() or has_machine_catalog(language):
+        return True
+    if not service.machine_available("en", language):
+        return False
+    messages: dict[str, str] = {}
+    for message in template_messages():
+        protected, names = protect(message)
+        try:
+            translated = await service.translate(protected, "en", language)
+        except TranslationUnavailable:
+            continue
+        restored = restore(translated.text, names)
+        if restored is not None and restored.strip():
+            messages[message] = restored
+    register_machine_catalog(language, messages)
+    return True
