@@ -1,7 +1,7 @@
 """Persistence: SQLAlchemy 2.0 models (async) and Alembic migrations."""
 
 from bot.db.engine import Database, alembic_config
-from bot.db.models import Base, Case, CaseMessage, Message, QuestionLog, TranslationCacheEntry, User, utcnow
+from bot.db.models import Base, Case, CaseMessage, Message, OutboxMessage, QuestionLog, TranslationCacheEntry, User, utcnow
 
 __all__ = [
     "Base",
@@ -9,6 +9,7 @@ __all__ = [
     "CaseMessage",
     "Database",
     "Message",
+    "OutboxMessage",
     "QuestionLog",
     "TranslationCacheEntry",
     "User",

@@ -86,6 +86,13 @@ class Case(Base):
 
 
 class CaseMessage(Base):
+    """One line of a hand-over, in the original and, for the other side, translated.
+
+    A user's message is stored as written plus a German translation for staff; a staff reply as written
+    (German) plus its translation into the user's language. `translation_origin` says who wrote the
+    translation: "curated", "machine", or "none" when no translation was possible.
+    """
+
     __tablename__ = "case_messages"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -93,6 +100,9 @@ class CaseMessage(Base):
     sender: Mapped[str] = mapped_column(String(8))  # "user", "bot" or "staff"
     text: Mapped[str] = mapped_column(Text)
     language: Mapped[str | None] = mapped_column(String(8))
+    translated_text: Mapped[str | None] = mapped_column(Text)
+    translation_language: Mapped[str | None] = mapped_column(String(8))
+    translation_origin: Mapped[str | None] = mapped_column(String(16))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     case: Mapped[Case] = relationship(back_populates="messages")
@@ -109,6 +119,23 @@ class QuestionLog(Base):
     score: Mapped[float | None] = mapped_column(Float)
     outcome: Mapped[str] = mapped_column(String(16), index=True)  # answered|suggested|unanswered|emergency
     helpful: Mapped[bool | None] = mapped_column(Boolean)
+
+
+class OutboxMessage(Base):
+    """Something the bot must send, written by whoever decides it (staff, a scheduler) and sent by the
+    bot's tick: restarts lose nothing, and two bot processes never send the same row twice."""
+
+    __tablename__ = "outbox"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))  # staff_reply
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    case_message_id: Mapped[int | None] = mapped_column(ForeignKey("case_messages.id", ondelete="CASCADE"))
+    status: Mapped[str] = mapped_column(String(16), default="pending", index=True)  # pending | sent | failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
 
 class TranslationCacheEntry(Base):
