@@ -18,16 +18,22 @@ from bot.services.conversation import (
     show_entry,
     unanswered_questions,
 )
-from bot.services.users import UnsupportedLanguage, UserProfile, choose_language, register_contact
+from bot.services.localize import LocalizedEntry, localize
+from bot.services.staff import CaseNotFound, QueuedReply, StaffReply, claim_staff_replies, mark_failed, mark_sent, original_of, reply_to_case
+from bot.services.users import UnsupportedLanguage, UserProfile, choose_language, register_contact, telegram_language_unsupported
 
 __all__ = [
     "Answer",
     "CaseInfo",
+    "CaseNotFound",
     "CaseSummary",
+    "LocalizedEntry",
     "NoAnswer",
     "Outcome",
+    "QueuedReply",
     "ServiceContext",
     "SmallTalkReply",
+    "StaffReply",
     "Suggestions",
     "UnknownQuestion",
     "UnsupportedLanguage",
@@ -36,14 +42,21 @@ __all__ = [
     "build_matcher",
     "choose_language",
     "choose_suggestion",
+    "claim_staff_replies",
     "handle_question",
     "list_cases",
+    "localize",
+    "mark_failed",
+    "mark_sent",
+    "original_of",
     "open_case",
     "record_feedback",
     "register_contact",
     "reject_suggestions",
     "remember",
+    "reply_to_case",
     "request_person",
     "show_entry",
+    "telegram_language_unsupported",
     "unanswered_questions",
 ]

@@ -26,6 +26,16 @@ class CaseInfo:
 
 
 @dataclass(frozen=True)
+class CaseLine:
+    sender: str
+    text: str  # as written
+    language: str | None
+    translated_text: str | None  # for the other side (German for staff, the user's language for replies)
+    translation_origin: str | None
+    created_at: dt.datetime
+
+
+@dataclass(frozen=True)
 class CaseSummary:
     id: int
     status: str
@@ -34,7 +44,7 @@ class CaseSummary:
     language: str
     created_at: dt.datetime
     telegram_user_id: int
-    messages: list[tuple[str, str, dt.datetime]]  # (sender, text, when)
+    messages: list[CaseLine]
 
 
 async def open_case(ctx: ServiceContext, profile: UserProfile, reason: str, *, person_requested: bool) -> CaseInfo:
@@ -85,7 +95,9 @@ async def list_cases(ctx: ServiceContext, status: str | None = "open") -> list[C
                 language=case.language,
                 created_at=case.created_at,
                 telegram_user_id=telegram_user_id,
-                messages=[(m.sender, m.text, m.created_at) for m in case.messages],
+                messages=[
+                    CaseLine(m.sender, m.text, m.language, m.translated_text, m.translation_origin, m.created_at) for m in case.messages
+                ],
             )
             for case, telegram_user_id in rows
         ]

@@ -14,9 +14,12 @@ from sqlalchemy import select
 from bot.db import Message, QuestionLog
 from bot.services.cases import CaseInfo, open_case
 from bot.services.context import ServiceContext
+from bot.services.localize import LocalizedEntry, localize
 from bot.services.privacy import redact
+from bot.services.staff import record_user_message
 from bot.services.users import UserProfile
 from intents import SmallTalk, classify_small_talk
+from translations.service import TranslationUnavailable
 from knowledge import KnowledgeEntry
 
 MAX_MATCHED_CHARS = 1000  # a question longer than this is matched on its beginning; it is stored whole
@@ -26,6 +29,7 @@ LONG_MESSAGE_CHARS = 600
 @dataclass(frozen=True)
 class Answer:
     entry: KnowledgeEntry
+    text: LocalizedEntry
     score: float
     log_id: int | None
     emergency: bool = False
@@ -35,6 +39,7 @@ class Answer:
 @dataclass(frozen=True)
 class Suggestions:
     entries: tuple[KnowledgeEntry, ...]
+    titles: tuple[str, ...]  # in the user's language (machine-translated where needed)
     log_id: int
 
 
@@ -67,12 +72,13 @@ async def handle_question(ctx: ServiceContext, profile: UserProfile, text: str) 
     """Decide how to respond to a free-text message."""
     text = text.strip()
     await remember(ctx, profile, "user", text)
+    await record_user_message(ctx, profile, text)  # staff see it in the hand-over, translated to German
 
     small_talk = classify_small_talk(text)
     if small_talk is not None:
         return SmallTalkReply(small_talk)
 
-    result = ctx.matcher.match_question(text[:MAX_MATCHED_CHARS], profile.language)
+    result = await _match(ctx, text[:MAX_MATCHED_CHARS], profile.language)
     top = result.top
     outcome = {"answer": "answered", "suggest": "suggested", "none": "unanswered"}[result.decision]
     if result.emergency:
@@ -81,12 +87,14 @@ async def handle_question(ctx: ServiceContext, profile: UserProfile, text: str) 
 
     if result.decision == "answer" and top is not None:
         entry = ctx.kb.entries[top.entry_id]
-        await remember(ctx, profile, "bot", f"[{entry.id}] {entry.text(profile.language).title}", entry.id)
-        return Answer(entry, top.score, log_id, emergency=result.emergency, long_message=len(text) > LONG_MESSAGE_CHARS)
+        localized = await localize(ctx, entry, profile.language)
+        await remember(ctx, profile, "bot", f"[{entry.id}] {localized.title}", entry.id)
+        return Answer(entry, localized, top.score, log_id, emergency=result.emergency, long_message=len(text) > LONG_MESSAGE_CHARS)
     if result.decision == "suggest":
         entries = tuple(ctx.kb.entries[c.entry_id] for c in result.candidates)
+        titles = tuple([(await localize(ctx, entry, profile.language)).title for entry in entries])
         await remember(ctx, profile, "bot", "[suggested] " + ", ".join(e.id for e in entries))
-        return Suggestions(entries, log_id)
+        return Suggestions(entries, titles, log_id)
     return await _hand_over_unanswered(ctx, profile, log_id)
 
 
@@ -102,8 +110,9 @@ async def choose_suggestion(ctx: ServiceContext, profile: UserProfile, log_id: i
         row.entry_id = entry_id
         row.outcome = "chosen"
         await session.commit()
-    await remember(ctx, profile, "bot", f"[{entry.id}] {entry.text(profile.language).title}", entry.id)
-    return Answer(entry, row.score or 0.0, log_id)
+    localized = await localize(ctx, entry, profile.language)
+    await remember(ctx, profile, "bot", f"[{entry.id}] {localized.title}", entry.id)
+    return Answer(entry, localized, row.score or 0.0, log_id)
 
 
 async def reject_suggestions(ctx: ServiceContext, profile: UserProfile, log_id: int) -> NoAnswer:
@@ -118,13 +127,14 @@ async def reject_suggestions(ctx: ServiceContext, profile: UserProfile, log_id: 
     return await _hand_over_unanswered(ctx, profile, log_id)
 
 
-async def show_entry(ctx: ServiceContext, profile: UserProfile, entry_id: str) -> Answer:
-    """An entry the user asked for directly (a deep link or a button), not through a question."""
+async def show_entry(ctx: ServiceContext, profile: UserProfile, entry_id: str, language: str | None = None) -> Answer:
+    """An entry the user asked for directly (a deep link, a button, or its original text in `language`)."""
     entry = ctx.kb.get(entry_id)
-    if entry is None:
+    if entry is None or (language is not None and entry.text(language) is None):
         raise UnknownQuestion(entry_id)
-    await remember(ctx, profile, "bot", f"[{entry.id}] {entry.text(profile.language).title}", entry.id)
-    return Answer(entry, 100.0, None)
+    localized = await localize(ctx, entry, language or profile.language)
+    await remember(ctx, profile, "bot", f"[{entry.id}] {localized.title}", entry.id)
+    return Answer(entry, localized, 100.0, None)
 
 
 async def record_feedback(ctx: ServiceContext, log_id: int, helpful: bool) -> None:
@@ -147,6 +157,24 @@ async def _hand_over_unanswered(ctx: ServiceContext, profile: UserProfile, log_i
     await remember(ctx, profile, "bot", "[no checked answer; question passed to the team]")
     case = await open_case(ctx, profile, "unanswered", person_requested=False)
     return NoAnswer(log_id, case)
+
+
+async def _match(ctx: ServiceContext, text: str, language: str):
+    """Match in the user's language; a language the knowledge base does not have is machine-translated
+    to English first (or, without a model, matched in whatever language the text turns out to be)."""
+    if ctx.kb.languages and language in ctx.kb.languages:
+        return ctx.matcher.match_question(text, language)
+    translator = ctx.translator
+    direct = ctx.matcher.match_question(text, None)  # German or English words mixed in still count
+    if translator is not None and translator.machine_available(language, "en"):
+        try:
+            english = await translator.translate(text, language, "en")
+        except TranslationUnavailable:
+            return direct
+        via_english = ctx.matcher.match_question(english.text, "en")
+        rank = {"answer": 2, "suggest": 1, "none": 0}
+        return via_english if rank[via_english.decision] >= rank[direct.decision] else direct
+    return direct
 
 
 async def _log_question(ctx: ServiceContext, language: str, text: str, entry_id: str | None, score: float | None, outcome: str) -> int:

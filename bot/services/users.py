@@ -8,7 +8,6 @@ from sqlalchemy import select
 
 from bot.db import User
 from bot.services.context import ServiceContext
-from bot.settings import SUPPORTED_LANGUAGES
 from intents import detect_language, normalize_language_code
 
 
@@ -54,7 +53,7 @@ async def register_contact(
         user.chat_id = chat_id
         user.last_seen_at = ctx.now()
         if not user.language_chosen:
-            guessed = normalize_language_code(telegram_language) or (detect_language(text) if text else None)
+            guessed = _offered_code(ctx, telegram_language) or (detect_language(text) if text else None)
             if guessed:
                 user.language = guessed
             elif user.language is None:
@@ -63,9 +62,23 @@ async def register_contact(
         return _profile(user, ctx.settings.default_language, is_new=is_new)
 
 
+def _offered_code(ctx: ServiceContext, telegram_language: str | None) -> str | None:
+    """Telegram's language code if Lotse offers that language (curated, or through an installed model)."""
+    curated = normalize_language_code(telegram_language)
+    if curated or not telegram_language:
+        return curated
+    base = telegram_language.replace("_", "-").split("-", 1)[0].lower()
+    return base if base in ctx.offered_languages() else None
+
+
+def telegram_language_unsupported(ctx: ServiceContext, telegram_language: str | None) -> bool:
+    """The user's Telegram app speaks a language Lotse cannot serve (they choose German or English)."""
+    return bool(telegram_language) and _offered_code(ctx, telegram_language) is None
+
+
 async def choose_language(ctx: ServiceContext, telegram_user_id: int, chat_id: int, language: str) -> UserProfile:
     """Remember the language the user picked; it wins over everything else from now on."""
-    if language not in SUPPORTED_LANGUAGES:
+    if language not in ctx.offered_languages():
         raise UnsupportedLanguage(language)
     async with ctx.db.session() as session:
         user = await session.scalar(select(User).where(User.telegram_user_id == telegram_user_id))
