@@ -17,6 +17,8 @@ from bot.telegram.render import command_descriptions
 
 log = logging.getLogger(__name__)
 
+OUTBOX_TICK = dt.timedelta(seconds=2)
+
 
 def build_application(ctx: ServiceContext, *, token: str, base_url: str, base_file_url: str, secret: bytes) -> Application:
     """The bot, ready for `run_polling()` or for tests to start and stop."""
@@ -26,6 +28,7 @@ def build_application(ctx: ServiceContext, *, token: str, base_url: str, base_fi
         .base_url(base_url)
         .base_file_url(base_file_url)
         .rate_limiter(AIORateLimiter(max_retries=3))
+        .concurrent_updates(16)  # one user's slow machine translation must not hold up everybody else
         .post_init(_post_init)
         .build()
     )
@@ -44,6 +47,9 @@ def build_application(ctx: ServiceContext, *, token: str, base_url: str, base_fi
 
     if application.job_queue is not None:
         application.job_queue.run_repeating(_purge, interval=dt.timedelta(hours=6), first=dt.timedelta(seconds=30), name="purge-messages")
+        application.job_queue.run_repeating(
+            handlers.deliver_staff_replies, interval=OUTBOX_TICK, first=OUTBOX_TICK, name="deliver-staff-replies", job_kwargs={"max_instances": 1}
+        )
     return application
 
 

@@ -6,14 +6,17 @@ import logging
 import re
 
 from telegram import InlineKeyboardMarkup, LinkPreviewOptions, Update
+from telegram.constants import ChatAction
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import ContextTypes
 
 from bot import services
 from bot.services import ServiceContext, UserProfile
-from bot.settings import SUPPORTED_LANGUAGES
 from bot.telegram.callbacks import CallbackSigner, InvalidCallback
 from bot.telegram.render import Renderer, Reply
+from translations.catalog import has_machine_catalog
+from translations.interface import prepare_machine_interface
+from translations.languages import LANGUAGE_NAMES
 
 log = logging.getLogger(__name__)
 
@@ -29,8 +32,16 @@ def _signer(context: ContextTypes.DEFAULT_TYPE) -> CallbackSigner:
     return context.application.bot_data["signer"]
 
 
-def _renderer(context: ContextTypes.DEFAULT_TYPE, profile: UserProfile) -> Renderer:
-    return Renderer(_ctx(context).kb, _signer(context), profile.chat_id, profile.language)
+async def _renderer(context: ContextTypes.DEFAULT_TYPE, profile: UserProfile) -> Renderer:
+    """A renderer for the user's language; a machine-only language gets its interface translated first
+    (once per process, from the translation cache after a restart) while the chat shows "typing…"."""
+    ctx = _ctx(context)
+    language = profile.language
+    if not ctx.is_curated(language) and not has_machine_catalog(language):
+        await context.bot.send_chat_action(profile.chat_id, ChatAction.TYPING)
+        assert ctx.translator is not None
+        await prepare_machine_interface(ctx.translator, language)
+    return Renderer(ctx.kb, _signer(context), profile.chat_id, language)
 
 
 async def _send(context: ContextTypes.DEFAULT_TYPE, chat_id: int, replies: list[Reply]) -> None:
@@ -52,12 +63,14 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         payload = ""
     ctx = _ctx(context)
     profile = await _profile(update, context)
-    if payload.lower() in SUPPORTED_LANGUAGES:
+    if payload.lower() in ctx.offered_languages():
         profile = await services.choose_language(ctx, profile.telegram_user_id, profile.chat_id, payload.lower())
-    render = _renderer(context, profile)
+    render = await _renderer(context, profile)
     await _send(context, profile.chat_id, render.welcome())
     if not profile.language_chosen:
-        await _send(context, profile.chat_id, render.language_picker())
+        user = update.effective_user
+        unsupported = services.telegram_language_unsupported(ctx, user.language_code if user else None)
+        await _send(context, profile.chat_id, render.language_picker(ctx.offered_languages(), unsupported=unsupported))
     entry_id = payload.lower().replace("_", "-")
     if entry_id in ctx.kb:
         await _send(context, profile.chat_id, render.answer(await services.show_entry(ctx, profile, entry_id)))
@@ -65,23 +78,23 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     profile = await _profile(update, context)
-    await _send(context, profile.chat_id, _renderer(context, profile).help())
+    await _send(context, profile.chat_id, (await _renderer(context, profile)).help())
 
 
 async def language_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     profile = await _profile(update, context)
-    await _send(context, profile.chat_id, _renderer(context, profile).language_picker())
+    await _send(context, profile.chat_id, (await _renderer(context, profile)).language_picker(_ctx(context).offered_languages()))
 
 
 async def person_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     profile = await _profile(update, context)
     case = await services.request_person(_ctx(context), profile)
-    await _send(context, profile.chat_id, _renderer(context, profile).person_requested(case))
+    await _send(context, profile.chat_id, (await _renderer(context, profile)).person_requested(case))
 
 
 async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     profile = await _profile(update, context)
-    await _send(context, profile.chat_id, _renderer(context, profile).unknown_command())
+    await _send(context, profile.chat_id, (await _renderer(context, profile)).unknown_command())
 
 
 async def text_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -89,8 +102,10 @@ async def text_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     message = update.effective_message
     assert message is not None and message.text is not None
     profile = await _profile(update, context, message.text)
+    render = await _renderer(context, profile)
+    if not _ctx(context).is_curated(profile.language):  # machine translation ahead: show "typing…"
+        await context.bot.send_chat_action(profile.chat_id, ChatAction.TYPING)
     outcome = await services.handle_question(_ctx(context), profile, message.text)
-    render = _renderer(context, profile)
     if isinstance(outcome, services.Answer):
         replies = render.answer(outcome)
     elif isinstance(outcome, services.Suggestions):
@@ -110,7 +125,7 @@ async def other_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     voice = bool(message.voice or message.audio or message.video_note)
     kind = "voice message" if voice else "non-text message"
     await services.remember(_ctx(context), profile, "user", f"[{kind}]")
-    await _send(context, profile.chat_id, _renderer(context, profile).non_text(voice))
+    await _send(context, profile.chat_id, (await _renderer(context, profile)).non_text(voice))
 
 
 async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -119,11 +134,11 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     assert query is not None
     ctx = _ctx(context)
     profile = await _profile(update, context)
-    render = _renderer(context, profile)
+    render = await _renderer(context, profile)
     try:
         callback = _signer(context).decode(profile.chat_id, query.data)
         note = await _dispatch(context, ctx, profile, callback.action, callback.args, query)
-    except (InvalidCallback, services.UnknownQuestion, services.UnsupportedLanguage, ValueError) as exc:
+    except (InvalidCallback, services.UnknownQuestion, services.UnsupportedLanguage, services.CaseNotFound, ValueError) as exc:
         log.info("rejected button payload from chat %s: %s", profile.chat_id, type(exc).__name__)
         await query.answer(render.invalid_button(), show_alert=False)
         return
@@ -131,13 +146,19 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def _dispatch(context, ctx: ServiceContext, profile: UserProfile, action: str, args: tuple[str, ...], query) -> str | None:
-    render = _renderer(context, profile)
+    render = await _renderer(context, profile)
     if action == "l" and len(args) == 1:
         profile = await services.choose_language(ctx, profile.telegram_user_id, profile.chat_id, args[0])
-        await _send(context, profile.chat_id, _renderer(context, profile).language_set())
+        await _send(context, profile.chat_id, (await _renderer(context, profile)).language_set())
         return None
     if action == "m" and not args:
-        await _send(context, profile.chat_id, render.language_picker())
+        await _send(context, profile.chat_id, render.language_picker(ctx.offered_languages()))
+        return None
+    if action == "r" and len(args) == 1:
+        await _send(context, profile.chat_id, render.original_text(await services.original_of(ctx, profile, int(args[0]))))
+        return None
+    if action == "o" and len(args) == 2 and args[1] in ("de", "en"):
+        await _send(context, profile.chat_id, render.answer(await services.show_entry(ctx, profile, args[0], args[1])))
         return None
     if action == "f" and len(args) == 2 and args[1] in ("y", "n"):
         helpful = args[1] == "y"
@@ -169,6 +190,25 @@ async def _drop_feedback_buttons(query, render: Renderer) -> None:
         log.debug("could not update buttons: %s", exc)
 
 
+async def deliver_staff_replies(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Tick: send staff replies waiting in the outbox, translated for their reader."""
+    ctx = _ctx(context)
+    for reply in await services.claim_staff_replies(ctx):
+        render = Renderer(ctx.kb, _signer(context), reply.chat_id, reply.language if reply.language in LANGUAGE_NAMES else "de")
+        if not ctx.is_curated(reply.language):
+            assert ctx.translator is not None
+            await prepare_machine_interface(ctx.translator, reply.language)
+        try:
+            await _send(context, reply.chat_id, render.staff_reply(reply))
+        except Forbidden as exc:  # blocked the bot: no point in trying again
+            await services.mark_failed(ctx, reply.outbox_id, str(exc), retry=False)
+        except TelegramError as exc:
+            log.warning("staff reply %s not delivered yet: %s", reply.outbox_id, exc)
+            await services.mark_failed(ctx, reply.outbox_id, str(exc), retry=True)
+        else:
+            await services.mark_sent(ctx, reply.outbox_id)
+
+
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Log, and tell the user something went wrong instead of staying silent."""
     error = context.error
@@ -184,7 +224,7 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         language = profile.language
     except Exception:  # noqa: BLE001 - the database may be what failed
         pass
-    render = Renderer(_ctx(context).kb, _signer(context), update.effective_chat.id, language if language in SUPPORTED_LANGUAGES else "de")
+    render = Renderer(_ctx(context).kb, _signer(context), update.effective_chat.id, language if language in LANGUAGE_NAMES else "de")
     try:
         await _send(context, update.effective_chat.id, render.error())
     except TelegramError:

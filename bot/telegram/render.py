@@ -12,18 +12,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 
+from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, get_day_names
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.services import Answer, CaseInfo, NoAnswer, SmallTalkReply, Suggestions
-from bot.settings import RTL_LANGUAGES
+from bot.services import Answer, CaseInfo, NoAnswer, SmallTalkReply, StaffReply, Suggestions
 from bot.telegram.callbacks import CallbackSigner
 from knowledge import KnowledgeBase, Organisation
 from knowledge.model import ORIGINAL_LANGUAGE
 from translations import LANGUAGE_NAMES, N_, translator
+from translations.languages import RTL_LANGUAGES
 
 TELEGRAM_TEXT_LIMIT = 4096
 RLM = "\u200f"
+MACHINE_MARK = "🤖 "  # understood in every language, even where the label itself is machine-translated
 
 # Button labels, extracted here and translated where they are shown.
 BUTTON_PERSON = N_("Talk to a person")
@@ -31,6 +33,8 @@ BUTTON_HELPED = N_("Yes, this helped")
 BUTTON_NOT_HELPED = N_("No")
 BUTTON_NONE = N_("None of these")
 BUTTON_LANGUAGE = N_("Change language")
+PROMPT_LANGUAGE = N_("Please choose your language:")
+PROMPT_UNSUPPORTED = N_("Lotse is not available in your language yet. Please choose one of these languages:")
 
 
 @dataclass
@@ -72,9 +76,9 @@ class Renderer:
 
     # --- screens -----------------------------------------------------------------------------
 
-    def language_picker(self) -> list[Reply]:
+    def language_picker(self, offered: Sequence[str], *, unsupported: bool = False) -> list[Reply]:
         rows = []
-        codes = list(LANGUAGE_NAMES)
+        codes = [code for code in offered if code in LANGUAGE_NAMES]
         for start in range(0, len(codes), 2):
             rows.append(
                 [
@@ -82,10 +86,12 @@ class Renderer:
                     for code in codes[start : start + 2]
                 ]
             )
-        text = self._("Please choose your language:")
-        # The prompt is also shown in English and German so everyone finds their way to the buttons.
-        extra = [t for t in ("Please choose your language:", "Bitte wählen Sie Ihre Sprache:") if t != text]
-        return self.finish(["\n".join(escape(t) for t in [text, *extra])], InlineKeyboardMarkup(rows))
+        # The prompt is also shown in English and German so everyone finds their way to the buttons; when
+        # Telegram's language is one Lotse cannot serve yet, it says so in English and German.
+        prompt = PROMPT_UNSUPPORTED if unsupported else PROMPT_LANGUAGE
+        lines = [] if unsupported else [self._(prompt)]
+        lines += [translator(language)(prompt) for language in ("en", "de")]
+        return self.finish(["\n".join(escape(t) for t in dict.fromkeys(lines))], InlineKeyboardMarkup(rows))
 
     def welcome(self) -> list[Reply]:
         _ = self._
@@ -140,11 +146,12 @@ class Renderer:
     def answer(self, answer: Answer) -> list[Reply]:
         _ = self._
         entry = answer.entry
-        text = entry.text(self.language) or entry.text(ORIGINAL_LANGUAGE)
-        assert text is not None
+        text = answer.text
         blocks: list[str] = []
         if answer.long_message:
             blocks.append("<i>" + escape(_("Your message is long. I answered the main question I found. Please send other questions one at a time.")) + "</i>")
+        if text.fallback:
+            blocks.append("<i>" + escape(_("There is no text in your language yet, so here it is in {language}.").format(language=LANGUAGE_NAMES[text.language])) + "</i>")
         blocks.append("<b>" + escape(text.title) + "</b>")
         blocks.append(escape(text.answer))
         contacts = self.contacts(self.kb.organisations_of(entry)[:3])
@@ -152,16 +159,24 @@ class Renderer:
             blocks.append(contacts)
         sources = " · ".join(f'<a href="{escape(s.url, quote=True)}">{escape(s.title)}</a>' for s in entry.sources)
         blocks.append(escape(_("Source:")) + " " + sources)
-        checked = escape(_("Checked on {date}").format(date=format_date(entry.reviewed, format="medium", locale=self.language)))
-        if text.language != ORIGINAL_LANGUAGE and not text.native_reviewed:
+        checked = escape(_("Checked on {date}").format(date=format_date(entry.reviewed, format="medium", locale=babel_locale(self.language))))
+        if text.machine:
+            checked += " · " + MACHINE_MARK + escape(_("Machine translation – not checked by a person."))
+        elif text.language != ORIGINAL_LANGUAGE and not text.native_reviewed:
             checked += " · " + escape(_("This translation has not yet been checked by a native speaker."))
         blocks.append("<i>" + checked + "</i>")
         rows = []
         if answer.log_id is not None:
             rows.append([self.button(BUTTON_HELPED, "f", answer.log_id, "y"), self.button(BUTTON_NOT_HELPED, "f", answer.log_id, "n")])
+        if text.machine:  # the curated original is one tap away
+            rows.append([self.original_button(entry.id, language) for language in ("en", "de")])
         rows.append(self.person_row())
         blocks.append(escape(_("Did this help?")) if answer.log_id is not None else "")
         return self.finish(blocks, InlineKeyboardMarkup(rows))
+
+    def original_button(self, entry_id: str, language: str) -> InlineKeyboardButton:
+        label = self._("Original: {language}").format(language=LANGUAGE_NAMES[language])
+        return InlineKeyboardButton(label, callback_data=self.signer.encode(self.chat_id, "o", entry_id, language))
 
     def contacts(self, organisations: Sequence[Organisation]) -> str:
         _ = self._
@@ -189,7 +204,7 @@ class Renderer:
             return self._("open 24 hours, every day")
         if not org.hours:
             return ""
-        names = get_day_names("abbreviated", locale=self.language)
+        names = get_day_names("abbreviated", locale=babel_locale(self.language))
         parts = []
         for slot in org.hours:
             parts.append(f"{_day_ranges(slot.weekdays, names)} {slot.opens:%H:%M}–{slot.closes:%H:%M}")
@@ -198,13 +213,8 @@ class Renderer:
     def suggestions(self, suggestions: Suggestions) -> list[Reply]:
         _ = self._
         rows = [
-            [
-                InlineKeyboardButton(
-                    (entry.text(self.language) or entry.text(ORIGINAL_LANGUAGE)).title,  # type: ignore[union-attr]
-                    callback_data=self.signer.encode(self.chat_id, "s", suggestions.log_id, entry.id),
-                )
-            ]
-            for entry in suggestions.entries
+            [InlineKeyboardButton(title, callback_data=self.signer.encode(self.chat_id, "s", suggestions.log_id, entry.id))]
+            for entry, title in zip(suggestions.entries, suggestions.titles, strict=True)
         ]
         rows.append([self.button(BUTTON_NONE, "n", suggestions.log_id)])
         return self.finish([escape(_("I am not sure I understood. Do you mean one of these topics?"))], InlineKeyboardMarkup(rows))
@@ -245,6 +255,24 @@ class Renderer:
         }
         return self.finish([escape(texts[reply.kind])], InlineKeyboardMarkup([self.person_row()]))
 
+    def staff_reply(self, reply: StaffReply) -> list[Reply]:
+        """A message from a person of the team, in the user's language where possible."""
+        _ = self._
+        blocks = ["<b>" + escape(_("Message from the team of the Koordinierungsstelle:")) + "</b>", escape(reply.text)]
+        rows = []
+        if reply.origin == "machine":
+            blocks.append("<i>" + MACHINE_MARK + escape(_("Machine translation – not checked by a person.")) + "</i>")
+        elif reply.origin == "none":
+            blocks.append("<i>" + escape(_("There is no translation into your language yet; this is the original in German.")) + "</i>")
+        if reply.origin in ("machine", "curated"):
+            label = self._("Original: {language}").format(language=LANGUAGE_NAMES["de"])
+            rows.append([InlineKeyboardButton(label, callback_data=self.signer.encode(self.chat_id, "r", reply.case_message_id))])
+        rows.append(self.person_row())
+        return self.finish(blocks, InlineKeyboardMarkup(rows))
+
+    def original_text(self, text: str) -> list[Reply]:
+        return self.finish(["<b>" + escape(self._("Original: {language}").format(language=LANGUAGE_NAMES["de"])) + "</b>", escape(text)])
+
     def feedback_thanks(self, helpful: bool) -> str:
         return self._("Thank you for your feedback!") if helpful else self._("Thank you. Sorry that this did not help.")
 
@@ -270,6 +298,15 @@ class Renderer:
 
     def error(self) -> list[Reply]:
         return self.finish([escape(self._("Sorry, something went wrong on our side. Please try again in a moment."))])
+
+
+def babel_locale(language: str) -> str:
+    """`language` if Babel has locale data for it (day names, dates), else English."""
+    try:
+        Locale.parse(language)
+    except (UnknownLocaleError, ValueError):
+        return "en"
+    return language
 
 
 def command_descriptions(language: str) -> list[tuple[str, str]]:
