@@ -81,6 +81,10 @@ def _parser() -> argparse.ArgumentParser:
     cases_list.add_argument("--all", action="store_true", help="closed cases too")
     cases_list.add_argument("--json", action="store_true")
     cases_list.set_defaults(handler=_cases_list)
+    cases_reply = cases_sub.add_parser("reply", help="reply to a case in German; the bot translates and sends it")
+    cases_reply.add_argument("case_id", type=int)
+    cases_reply.add_argument("text", nargs="+")
+    cases_reply.set_defaults(handler=_cases_reply)
     return parser
 
 
@@ -322,6 +326,18 @@ def _questions_unanswered(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cases_reply(args: argparse.Namespace) -> int:
+    from bot.services import CaseNotFound, reply_to_case
+
+    try:
+        queued = _with_database(lambda ctx: reply_to_case(ctx, args.case_id, " ".join(args.text)))
+    except CaseNotFound as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    print(f"reply queued for case {queued.case_id}; the running bot translates and sends it within seconds")
+    return 0
+
+
 def _cases_list(args: argparse.Namespace) -> int:
     from bot.services import list_cases
 
@@ -329,7 +345,9 @@ def _cases_list(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps([
             {"id": c.id, "status": c.status, "reason": c.reason, "person_requested": c.person_requested, "language": c.language,
-             "created_at": c.created_at.isoformat(), "messages": [{"sender": s, "text": t, "at": w.isoformat()} for s, t, w in c.messages]}
+             "created_at": c.created_at.isoformat(),
+             "messages": [{"sender": m.sender, "text": m.text, "language": m.language, "translation": m.translated_text,
+                           "translation_origin": m.translation_origin, "at": m.created_at.isoformat()} for m in c.messages]}
             for c in cases
         ], ensure_ascii=False, indent=2))
         return 0
@@ -338,8 +356,10 @@ def _cases_list(args: argparse.Namespace) -> int:
     for case in cases:
         flag = "person requested" if case.person_requested else "unanswered question"
         print(f"case {case.id} [{case.status}] {case.created_at:%Y-%m-%d %H:%M} UTC  language={case.language}  {flag}")
-        for sender, text, when in case.messages:
-            print(f"    {when:%H:%M} {sender:5s} {text[:200]}")
+        for line in case.messages:
+            print(f"    {line.created_at:%H:%M} {line.sender:5s} [{line.language or '?'}] {line.text[:200]}")
+            if line.translated_text and line.translated_text != line.text:
+                print(f"                [{line.translation_origin} translation] {line.translated_text[:200]}")
     return 0
 
 
