@@ -7,6 +7,7 @@ import asyncio
 import datetime as dt
 import itertools
 import os
+import tempfile
 import uuid
 from collections.abc import AsyncIterator, Callable
 
@@ -20,6 +21,9 @@ from bot.settings import Settings, async_database_url
 from bot.telegram.application import build_application
 from fake_telegram import BotObserver, FakeTelegramServer, TelegramUser
 from knowledge import KnowledgeBase, load_knowledge_base
+
+# Argos Translate is configured once per process; every in-process test shares one models directory.
+os.environ.setdefault("LOTSE_MT_HOME", tempfile.mkdtemp(prefix="lotse-test-argos-"))
 
 POSTGRES_URL = os.environ.get("LOTSE_TEST_POSTGRES_URL", "").strip()
 BACKENDS = ["sqlite", "postgres"] if POSTGRES_URL else ["sqlite"]

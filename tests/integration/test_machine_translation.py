@@ -39,8 +39,10 @@ def model_files(tmp_path_factory) -> dict[tuple[str, str], Path]:
 
 
 @pytest.fixture(scope="session")
-def engine(tmp_path_factory, model_files) -> ArgosEngine:
-    engine = ArgosEngine(tmp_path_factory.mktemp("argos-home"), max_models=2)
+def engine(model_files) -> ArgosEngine:
+    from bot.settings import Settings
+
+    engine = ArgosEngine(Settings(_env_file=None).effective_mt_home, max_models=2)
     for path in model_files.values():
         engine.install(path)
     return engine

@@ -62,7 +62,7 @@ async def test_unanswered_question_opens_one_case_with_the_conversation(ctx, clo
     assert case.id == first.case.id and case.person_requested
     cases = await services.list_cases(ctx)
     assert len(cases) == 1
-    texts = [text for _, text, _ in cases[0].messages]
+    texts = [line.text for line in cases[0].messages]
     assert texts.count("what is the best pizza in town") == 1  # copied once, not on every hand-over
     assert any("kindergeld" in t for t in texts) and any("cats" in t for t in texts)
 

@@ -1,0 +1,147 @@
+"""End to end with offline machine translation: the real bot, the fake Bot API and tiny Argos models.
+
+The tiny models "translate" every sentence to a marker such as "[en>ps]" (see tests/fakes/tiny_model.py),
+which makes it visible which path a text took. Skipped without the [mt] extra unless LOTSE_REQUIRE_MT=1.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import time
+
+import pytest
+from sqlalchemy import select
+
+from translations.machine import argos_available
+
+if not argos_available() and not os.environ.get("LOTSE_REQUIRE_MT"):
+    pytest.skip("the [mt] extra (argostranslate) is not installed", allow_module_level=True)
+
+from bot import services  # noqa: E402
+from bot.db import CaseMessage  # noqa: E402
+from bot.services import ServiceContext  # noqa: E402
+from bot.services.context import build_machine_translator  # noqa: E402
+from bot.settings import Settings  # noqa: E402
+from tests.conftest import RunningBot  # noqa: E402
+from tests.fakes.tiny_model import build_package, marker  # noqa: E402
+from translations.interface import prepare_machine_interface  # noqa: E402
+from translations.machine import ArgosEngine, MachineTranslator  # noqa: E402
+from translations.service import CuratedTexts, TranslationService  # noqa: E402
+
+PAIRS = [("de", "en"), ("en", "de"), ("en", "uk"), ("uk", "en"), ("en", "ps"), ("ps", "en")]
+
+
+@pytest.fixture(scope="session")
+def machine(tmp_path_factory) -> MachineTranslator:
+    translator = build_machine_translator(Settings(_env_file=None))
+    assert translator is not None
+    directory = tmp_path_factory.mktemp("e2e-models")
+    for index, pair in enumerate(PAIRS):
+        translator.engine.install(build_package(directory, *pair, seed=10 + index))
+    yield translator
+    translator.close()
+
+
+def mt_context(ctx: ServiceContext, machine: MachineTranslator) -> ServiceContext:
+    return ServiceContext(ctx.settings, ctx.db, ctx.kb, ctx.matcher, TranslationService(ctx.db, machine, CuratedTexts(ctx.kb)), ctx.clock)
+
+
+@pytest.fixture
+async def mt_bot(telegram_server, token, ctx, machine):
+    running = RunningBot(telegram_server, token, mt_context(ctx, machine))
+    await running.start()
+    try:
+        yield running
+    finally:
+        await running.close()
+
+
+async def test_machine_only_language_gets_a_labelled_machine_translated_answer(mt_bot, kb) -> None:
+    user = mt_bot.user(language_code="ps")
+    await user.send("/start")
+    welcome, picker = await user.replies(2, timeout=60)
+    assert marker("en", "ps") in welcome.text  # the interface itself is machine-translated from English
+    assert "پښتو" in picker.button_texts  # offered because a model reaches Pashto
+    await user.press(picker, "پښتو")
+    await user.reply(timeout=30)
+
+    await user.send("Kindergeld")  # a German loan word in a Pashto chat
+    answer = await user.reply(timeout=60)
+    assert marker("en", "ps") in answer.text and "🤖" in answer.text  # machine translation, and it says so
+    assert any(link.startswith("https://") for link in answer.links())
+    await user.press(answer, "English")  # the curated original is one tap away
+    original = await user.reply(timeout=30)
+    assert kb.get("child-benefit").text("en").title in original.text
+    state = await mt_bot.observer.state()
+    assert any(action["chat_id"] == user.user_id and action["action"] == "typing" for action in state["chat_actions"])
+
+
+async def test_staff_reply_reaches_a_ukrainian_user_translated_with_the_original_kept(mt_bot, kb) -> None:
+    user = mt_bot.user(language_code="uk")
+    await user.send("/person")
+    confirmation = await user.reply(timeout=30)
+    ctx = mt_bot.ctx
+    case = (await services.list_cases(ctx))[0]
+    assert str(case.id) in confirmation.text
+
+    await user.send("Дякую, я прийду в понеділок")  # the user's next words reach staff in German
+    await user.reply(timeout=30)
+
+    queued = await services.reply_to_case(ctx, case.id, "Ihr Termin ist am Montag um 10 Uhr.")
+    reply = await user.reply(timeout=30)  # delivered by the bot's outbox tick
+    assert marker("en", "uk") in reply.text and "🤖" in reply.text  # German -> English -> Ukrainian
+    await user.press(reply, "Deutsch")
+    assert "Ihr Termin ist am Montag um 10 Uhr." in (await user.reply(timeout=30)).text
+
+    curated_reply = kb.get("child-benefit").text("de").answer  # staff paste a knowledge-base answer
+    await services.reply_to_case(ctx, case.id, curated_reply)
+    curated = await user.reply(timeout=30)
+    assert kb.get("child-benefit").text("uk").answer.split("\n")[0] in curated.text and "🤖" not in curated.text
+
+    async with ctx.db.session() as session:
+        staff = await session.get(CaseMessage, queued.case_message_id)
+        assert staff.text == "Ihr Termin ist am Montag um 10 Uhr." and staff.translated_text == marker("en", "uk")
+        assert staff.translation_origin == "machine" and staff.translation_language == "uk"
+        from_user = await session.scalar(select(CaseMessage).where(CaseMessage.text == "Дякую, я прийду в понеділок"))
+        assert from_user.translated_text == marker("en", "de") and from_user.translation_language == "de"
+
+
+class SlowEngine(ArgosEngine):
+    """The real engine, made slow, to show what users see while a long translation runs."""
+
+    def translate(self, text: str, source: str, target: str) -> str:
+        time.sleep(2.0)
+        return super().translate(text, source, target)
+
+
+async def test_other_users_are_answered_while_a_slow_translation_runs(telegram_server, token, ctx, machine) -> None:
+    fast_context = mt_context(ctx, machine)
+    await prepare_machine_interface(fast_context.translator, "ps")  # the Pashto interface is ready
+    slow = MachineTranslator(SlowEngine(machine.engine.home), timeout=60)
+    running = RunningBot(telegram_server, token, mt_context(ctx, slow))
+    await running.start()
+    try:
+        pashto, german = running.user(71, language_code="ps"), running.user(72, language_code="de")
+        await services.choose_language(running.ctx, 71, 71, "ps")
+        started = time.monotonic()
+        await pashto.send("Kindergeld")
+        await asyncio.sleep(0.3)
+        await german.send("Kindergeld")
+        german_reply = await german.reply(timeout=10)
+        german_seconds = time.monotonic() - started
+        pashto_reply = await pashto.reply(timeout=60)
+        pashto_seconds = time.monotonic() - started
+        assert "Kindergeld" in german_reply.text
+        assert marker("en", "ps") in pashto_reply.text
+        assert german_seconds < 2.0 < pashto_seconds  # answered while the translation was still running
+    finally:
+        await running.close()
+        slow.close()
+
+
+async def test_unsupported_telegram_language_without_a_model_gets_a_note_and_a_choice(mt_bot) -> None:
+    user = mt_bot.user(language_code="sw")
+    await user.send("/start")
+    _, picker = await user.replies(2, timeout=30)
+    assert "not available in your language yet" in picker.text and "Deutsch" in picker.button_texts
