@@ -8,8 +8,7 @@ from pathlib import Path
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-SUPPORTED_LANGUAGES: tuple[str, ...] = ("de", "en", "ar", "fa", "uk", "ru", "tr")
-RTL_LANGUAGES: frozenset[str] = frozenset({"ar", "fa"})
+from translations.languages import CURATED_LANGUAGES as SUPPORTED_LANGUAGES
 
 DEFAULT_DATA_DIR = Path.cwd() / "var"
 
