@@ -111,3 +111,25 @@ async def test_datetimes_come_back_timezone_aware(ctx) -> None:
         user = await session.scalar(select(User).where(User.telegram_user_id == 10))
         assert user.created_at.tzinfo is not None
         assert user.created_at == dt.datetime(2026, 11, 22, 10, 0, tzinfo=dt.UTC)
+
+
+async def test_staff_replies_are_claimed_once_even_by_competing_ticks(ctx) -> None:
+    import asyncio
+
+    profile = await services.register_contact(ctx, 40, 40, "de")
+    case = await services.request_person(ctx, profile)
+    queued = [await services.reply_to_case(ctx, case.id, f"Antwort {n}") for n in range(6)]
+    first, second = await asyncio.gather(services.claim_staff_replies(ctx), services.claim_staff_replies(ctx))
+    claimed = [r.outbox_id for r in first + second]
+    assert sorted(claimed) == sorted(q.outbox_id for q in queued)  # every reply exactly once
+    assert all(r.origin == "identity" and r.text == r.original for r in first + second)  # German reader
+    await services.mark_failed(ctx, first[0].outbox_id if first else second[0].outbox_id, "timeout", retry=True)
+    again = await services.claim_staff_replies(ctx)
+    assert len(again) == 1  # a failed delivery comes back once
+
+
+async def test_reply_to_a_closed_or_unknown_case_is_refused(ctx) -> None:
+    import pytest
+
+    with pytest.raises(services.CaseNotFound):
+        await services.reply_to_case(ctx, 9999, "Hallo")
