@@ -149,11 +149,18 @@ class ArgosEngine:
         self.max_models = max(1, max_models)
         self._lock = threading.Lock()
         self._loaded: OrderedDict[str, Any] = OrderedDict()  # package key -> PackageTranslation, LRU order
+        self._installed: list[InstalledModel] | None = None  # read from disk once, again after install()
         self.calls = 0  # translations that reached Argos (for tests and statistics)
 
     # --- models ----------------------------------------------------------------------------
 
     def installed(self) -> list[InstalledModel]:
+        """Installed translation packages (cached: asked on every message to know the offered languages)."""
+        if self._installed is None:
+            self._installed = self._read_installed()
+        return self._installed
+
+    def _read_installed(self) -> list[InstalledModel]:
         from argostranslate import package
 
         models = []
@@ -176,6 +183,7 @@ class ArgosEngine:
                     package.uninstall(existing)
             package.install_from_path(path)
             self._forget_loaded()
+            self._installed = None
         for model in self.installed():
             if model.source == metadata["from_code"] and model.target == metadata["to_code"]:
                 return model

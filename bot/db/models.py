@@ -135,6 +135,7 @@ class OutboxMessage(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    claimed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)  # a claim older than a few minutes is stale
     sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
 

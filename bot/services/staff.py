@@ -8,9 +8,10 @@ sends it. A user's message in an open hand-over is stored as written plus a Germ
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 
 from bot.db import Case, CaseMessage, OutboxMessage, User
 from bot.services.context import ServiceContext
@@ -19,6 +20,7 @@ from translations.service import Translated, TranslationUnavailable
 
 STAFF_LANGUAGE = "de"
 MAX_ATTEMPTS = 5
+STALE_CLAIM = dt.timedelta(minutes=5)  # a process that claimed a reply and died: another may take it
 
 
 class CaseNotFound(LookupError):
@@ -67,18 +69,23 @@ async def reply_to_case(ctx: ServiceContext, case_id: int, text: str) -> QueuedR
 async def claim_staff_replies(ctx: ServiceContext, limit: int = 20) -> list[StaffReply]:
     """Claim pending replies (a compare-and-set per row, so two bot processes never take the same one),
     translate them for their reader and store the translation with the original."""
+    now = ctx.now()
+    claimable = or_(
+        OutboxMessage.status == "pending",
+        (OutboxMessage.status == "sending") & (OutboxMessage.claimed_at < now - STALE_CLAIM),
+    )
     async with ctx.db.session() as session:
         candidates = (
             await session.scalars(
-                select(OutboxMessage.id).where(OutboxMessage.status == "pending", OutboxMessage.kind == "staff_reply").order_by(OutboxMessage.id).limit(limit)
+                select(OutboxMessage.id).where(claimable, OutboxMessage.kind == "staff_reply").order_by(OutboxMessage.id).limit(limit)
             )
         ).all()
         claimed = []
         for outbox_id in candidates:
             result = await session.execute(
                 update(OutboxMessage)
-                .where(OutboxMessage.id == outbox_id, OutboxMessage.status == "pending")
-                .values(status="sending", attempts=OutboxMessage.attempts + 1)
+                .where(OutboxMessage.id == outbox_id, claimable)
+                .values(status="sending", claimed_at=now, attempts=OutboxMessage.attempts + 1)
             )
             if result.rowcount == 1:
                 claimed.append(outbox_id)

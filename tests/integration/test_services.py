@@ -133,3 +133,13 @@ async def test_reply_to_a_closed_or_unknown_case_is_refused(ctx) -> None:
 
     with pytest.raises(services.CaseNotFound):
         await services.reply_to_case(ctx, 9999, "Hallo")
+
+
+async def test_a_reply_claimed_by_a_process_that_died_is_sent_later(ctx, clock) -> None:
+    profile = await services.register_contact(ctx, 41, 41, "de")
+    case = await services.request_person(ctx, profile)
+    await services.reply_to_case(ctx, case.id, "Antwort")
+    assert len(await services.claim_staff_replies(ctx)) == 1  # claimed, never marked sent (the process died)
+    assert await services.claim_staff_replies(ctx) == []
+    clock.advance(minutes=6)
+    assert len(await services.claim_staff_replies(ctx)) == 1  # restarts lose nothing
