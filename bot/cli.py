@@ -68,6 +68,15 @@ def _parser() -> argparse.ArgumentParser:
     text.add_argument("--json", action="store_true")
     text.add_argument("text", nargs="+")
     text.set_defaults(handler=_translate_text)
+    review = translate_sub.add_parser("review", help="machine translations in the cache that no person has corrected yet")
+    review.add_argument("--to", dest="target", default=None, help="only translations into this language")
+    review.add_argument("--limit", type=int, default=50)
+    review.add_argument("--json", action="store_true")
+    review.set_defaults(handler=_translate_review)
+    correct = translate_sub.add_parser("correct", help="correct a cached translation (id from 'review'); it is curated from then on")
+    correct.add_argument("cache_id", type=int)
+    correct.add_argument("text", nargs="+")
+    correct.set_defaults(handler=_translate_correct)
 
     questions = sub.add_parser("questions", help="the anonymous question log")
     questions_sub = questions.add_subparsers(metavar="ACTION")
@@ -312,6 +321,41 @@ def _translate_text(args: argparse.Namespace) -> int:
     else:
         label = {"identity": "same language", "curated": "curated", "machine": "machine translation"}[result.origin]
         print(f"{result.text}\n[{label}{', from the cache' if result.cached else ''}]")
+    return 0
+
+
+def _translate_review(args: argparse.Namespace) -> int:
+    from translations.service import TranslationService
+
+    rows = _with_database(lambda ctx: TranslationService(ctx.db).awaiting_review(args.target, args.limit))
+    if args.json:
+        print(json.dumps([{"id": r.id, "from": r.source, "to": r.target, "text": r.source_text, "translation": r.translated_text,
+                           "model": r.model_version, "created_at": r.created_at.isoformat()} for r in rows], ensure_ascii=False, indent=2))
+        return 0
+    if not rows:
+        print("no machine translations awaiting review")
+    for row in rows:
+        print(f"#{row.id}  {row.source} -> {row.target}  {row.created_at:%Y-%m-%d}  model {row.model_version}")
+        print(f"    original:    {row.source_text[:300]}")
+        print(f"    translation: {row.translated_text[:300]}")
+    if rows:
+        print("\ncorrect one with: lotse translate correct ID \"corrected text\"")
+    return 0
+
+
+def _translate_correct(args: argparse.Namespace) -> int:
+    from translations.service import TranslationService
+
+    corrected = " ".join(args.text)
+    try:
+        result = _with_database(lambda ctx: TranslationService(ctx.db).correct_cached(args.cache_id, corrected))
+    except KeyError:
+        print(f"no cached translation #{args.cache_id} (see: lotse translate review)", file=sys.stderr)
+        return 1
+    except ValueError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    print(f"corrected {result.source} -> {result.target}: served as curated text from now on")
     return 0
 
 

@@ -15,7 +15,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
 
-from translations.languages import LANGUAGE_NAMES  # re-exported: each language named in itself
+from translations.languages import LANGUAGE_NAMES as LANGUAGE_NAMES  # re-exported: each language named in itself
 
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 DOMAIN = "lotse"

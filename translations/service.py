@@ -7,11 +7,14 @@ version). Only then Argos Translate, whose output is stored, so a text is machin
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+import re
 from dataclasses import dataclass
 from typing import Literal
 
 from sqlalchemy import select
+from sqlalchemy.orm import aliased
 
 from bot.db import Database, TranslationCacheEntry, utcnow
 from knowledge import KnowledgeBase
@@ -42,6 +45,24 @@ class Translated:
     def machine(self) -> bool:
         """True when a machine wrote it: the user must be told so."""
         return self.origin == "machine"
+
+
+@dataclass(frozen=True)
+class CachedTranslation:
+    """A row of the translation cache, as staff review it."""
+
+    id: int
+    source: str
+    target: str
+    source_text: str
+    translated_text: str
+    curated: bool
+    model_version: str
+    created_at: dt.datetime
+
+    @classmethod
+    def of(cls, row: TranslationCacheEntry) -> CachedTranslation:
+        return cls(row.id, row.source_language, row.target_language, row.source_text, row.translated_text, row.curated, row.model_version, row.created_at)
 
 
 def source_hash(text: str) -> str:
@@ -77,8 +98,12 @@ class TranslationService:
     def machine_available(self, source: str, target: str) -> bool:
         return self.machine is not None and self.machine.model_version(source, target) is not None
 
-    async def translate(self, text: str, source: str, target: str) -> Translated:
-        """`text` from `source` into `target` (raises TranslationUnavailable)."""
+    async def translate(self, text: str, source: str, target: str, *, store: bool = True) -> Translated:
+        """`text` from `source` into `target` (raises TranslationUnavailable).
+
+        `store=False` for personal text (a user's message, a staff reply): it is translated and may be
+        served from the cache, but never written to it, so it stays only where the retention rules reach it.
+        """
         if source == target or not text.strip():
             return Translated(text, source, target, text, "identity")
         if self.curated is not None:
@@ -97,13 +122,48 @@ class TranslationService:
             raise TranslationUnavailable(str(exc)) from exc
         except MachineTranslationError as exc:
             raise TranslationUnavailable(f"machine translation failed: {exc}") from exc
-        await self._store(text, source, target, version, result, curated=False)
+        if store:
+            await self._store(text, source, target, version, result, curated=False)
         return Translated(result, source, target, text, "machine", model_version=version)
 
     async def correct(self, text: str, source: str, target: str, corrected: str) -> Translated:
         """Staff correct a translation: from now on it is curated and served for this text."""
         await self._store(text, source, target, CURATED_VERSION, corrected, curated=True)
         return Translated(corrected, source, target, text, "curated", cached=True)
+
+    async def awaiting_review(self, target: str | None = None, limit: int = 50) -> list[CachedTranslation]:
+        """Machine translations in the cache that no person has corrected yet, newest first."""
+        corrected = aliased(TranslationCacheEntry)
+        reviewed = (
+            select(corrected.id)
+            .where(
+                corrected.curated.is_(True),
+                corrected.source_language == TranslationCacheEntry.source_language,
+                corrected.target_language == TranslationCacheEntry.target_language,
+                corrected.source_hash == TranslationCacheEntry.source_hash,
+            )
+            .exists()
+        )
+        query = select(TranslationCacheEntry).where(TranslationCacheEntry.curated.is_(False), ~reviewed)
+        if target:
+            query = query.where(TranslationCacheEntry.target_language == target)
+        async with self.db.session() as session:
+            rows = (await session.scalars(query.order_by(TranslationCacheEntry.id.desc()).limit(limit))).all()
+        return [CachedTranslation.of(row) for row in rows]
+
+    async def correct_cached(self, cache_id: int, corrected: str) -> Translated:
+        """Staff correct a cached translation (by its id in `awaiting_review`); raises KeyError if unknown."""
+        if not corrected.strip():
+            raise ValueError("the corrected translation is empty")
+        async with self.db.session() as session:
+            row = await session.get(TranslationCacheEntry, cache_id)
+        if row is None:
+            raise KeyError(cache_id)
+        markers = sorted(set(re.findall(r"§\d+", row.source_text)))
+        missing = [m for m in markers if corrected.count(m) != 1]
+        if missing:  # an interface text: its placeholders must survive the correction
+            raise ValueError(f"keep each of {' '.join(markers)} exactly once: they stand for values filled in later")
+        return await self.correct(row.source_text, row.source_language, row.target_language, corrected.strip())
 
     async def _cached(self, text: str, source: str, target: str, version: str | None) -> Translated | None:
         versions = [CURATED_VERSION] + ([version] if version else [])

@@ -168,7 +168,7 @@ async def _match(ctx: ServiceContext, text: str, language: str):
     direct = ctx.matcher.match_question(text, None)  # German or English words mixed in still count
     if translator is not None and translator.machine_available(language, "en"):
         try:
-            english = await translator.translate(text, language, "en")
+            english = await translator.translate(text, language, "en", store=False)  # personal: never cached
         except TranslationUnavailable:
             return direct
         via_english = ctx.matcher.match_question(english.text, "en")

@@ -46,6 +46,7 @@ async def localize(ctx: ServiceContext, entry: KnowledgeEntry, language: str, fa
                 answer = await translator.translate(text.answer, source, language)
             except TranslationUnavailable:
                 continue
-            return LocalizedEntry(title.text, answer.text, language, True, False, source)
+            # A machine wrote it unless staff have corrected both title and answer (then it is curated).
+            return LocalizedEntry(title.text, answer.text, language, title.machine or answer.machine, False, source)
     chosen = fallback if fallback in FALLBACK_LANGUAGES else "en"
     return LocalizedEntry(**{**vars(curated(entry, chosen)), "fallback": True})

@@ -176,6 +176,6 @@ async def _translate(ctx: ServiceContext, text: str, source: str, target: str) -
     if ctx.translator is None:
         return None
     try:
-        return await ctx.translator.translate(text, source, target)
+        return await ctx.translator.translate(text, source, target, store=False)  # personal: never cached
     except TranslationUnavailable:
         return None

@@ -19,7 +19,7 @@ if not argos_available() and not os.environ.get("LOTSE_REQUIRE_MT"):
     pytest.skip("the [mt] extra (argostranslate) is not installed", allow_module_level=True)
 
 from bot import services  # noqa: E402
-from bot.db import CaseMessage  # noqa: E402
+from bot.db import CaseMessage, TranslationCacheEntry  # noqa: E402
 from bot.services import ServiceContext  # noqa: E402
 from bot.services.context import build_machine_translator  # noqa: E402
 from bot.settings import Settings  # noqa: E402
@@ -105,6 +105,31 @@ async def test_staff_reply_reaches_a_ukrainian_user_translated_with_the_original
         assert staff.translation_origin == "machine" and staff.translation_language == "uk"
         from_user = await session.scalar(select(CaseMessage).where(CaseMessage.text == "Дякую, я прийду в понеділок"))
         assert from_user.translated_text == marker("en", "de") and from_user.translation_language == "de"
+        # Personal chat text is kept only in the case (where retention reaches it), never in the translation cache.
+        cached = set((await session.scalars(select(TranslationCacheEntry.source_text))).all())
+        assert not cached & {"Дякую, я прийду в понеділок", "Ihr Termin ist am Montag um 10 Uhr."}
+
+
+async def test_a_staff_correction_replaces_the_machine_translation_for_users(mt_bot, kb) -> None:
+    user = mt_bot.user(language_code="ps")
+    await services.choose_language(mt_bot.ctx, user.user_id, user.user_id, "ps")
+    await user.send("Kindergeld")
+    first = await user.reply(timeout=60)
+    assert "🤖" in first.text
+
+    service = mt_bot.ctx.translator
+    waiting = await service.awaiting_review("ps")
+    english = kb.get("child-benefit").text("en")
+    pending = {row.source_text: row for row in waiting}
+    assert english.title in pending and english.answer in pending  # staff see what a machine wrote
+    await service.correct_cached(pending[english.title].id, "ماشومانو پیسې")
+    await service.correct_cached(pending[english.answer].id, "د ماشومانو پیسې د کورنۍ صندوق ورکوي.")
+    assert not {row.source_text for row in await service.awaiting_review("ps")} & {english.title, english.answer}
+
+    await user.send("Kindergeld")
+    corrected = await user.reply(timeout=60)
+    assert "ماشومانو پیسې" in corrected.text and "د کورنۍ صندوق" in corrected.text
+    assert "🤖" not in corrected.text  # corrected by a person: no longer labelled as machine translation
 
 
 class SlowEngine(ArgosEngine):

@@ -95,6 +95,45 @@ async def test_staff_correction_becomes_curated(ctx, machine, engine) -> None:
     assert engine.calls == calls
 
 
+async def test_staff_review_the_machine_translations_and_correct_them(ctx, machine, engine) -> None:
+    service = TranslationService(ctx.db, machine)
+    await service.translate("Die Beratung ist kostenlos.", "de", "uk")
+    await service.translate("Die Beratung ist vertraulich.", "de", "en")
+    waiting = await service.awaiting_review("uk")
+    row = next(r for r in waiting if r.source_text == "Die Beratung ist kostenlos.")
+    assert (row.source, row.target, row.translated_text, row.curated) == ("de", "uk", marker("en", "uk"), False)
+    assert all(r.target == "uk" for r in waiting)
+
+    await service.correct_cached(row.id, "Консультація безкоштовна.")
+    assert "Die Beratung ist kostenlos." not in {r.source_text for r in await service.awaiting_review()}
+    assert "Die Beratung ist vertraulich." in {r.source_text for r in await service.awaiting_review()}
+    served = await service.translate("Die Beratung ist kostenlos.", "de", "uk")
+    assert served.text == "Консультація безкоштовна." and not served.machine
+    with pytest.raises(KeyError):
+        await service.correct_cached(10**9, "x")
+    with pytest.raises(ValueError):
+        await service.correct_cached(row.id, "   ")
+    await service.translate("Checked on §1", "en", "uk")  # an interface text with a placeholder marker
+    interface = next(r for r in await service.awaiting_review("uk") if r.source_text == "Checked on §1")
+    with pytest.raises(ValueError, match="§1"):
+        await service.correct_cached(interface.id, "Перевірено")
+    assert (await service.correct_cached(interface.id, "Перевірено §1")).text == "Перевірено §1"
+
+
+async def test_personal_text_is_translated_but_never_cached(ctx, machine, engine) -> None:
+    from sqlalchemy import func, select
+
+    from bot.db import TranslationCacheEntry
+
+    service = TranslationService(ctx.db, machine)
+    calls = engine.calls
+    result = await service.translate("Mein Name ist Olena, ich wohne in der Hauptstraße 5.", "de", "uk", store=False)
+    assert result.machine and engine.calls == calls + 1
+    async with ctx.db.session() as session:
+        rows = await session.scalar(select(func.count()).select_from(TranslationCacheEntry).where(TranslationCacheEntry.source_text.like("Mein Name%")))
+    assert rows == 0
+
+
 async def test_curated_knowledge_base_text_wins_over_the_machine(ctx, machine, engine, kb) -> None:
     service = TranslationService(ctx.db, machine, CuratedTexts(kb))
     german = kb.get("child-benefit").text("de").answer
@@ -186,5 +225,14 @@ def test_cli_installs_lists_and_translates_without_network(tmp_path, model_files
     assert first == {"text": marker("en", "uk"), "from": "de", "to": "uk", "origin": "machine", "cached": False, "model": first["model"]}
     second = json.loads(lotse("translate", "text", "--from", "de", "--to", "uk", "--json", "Wo ist das Bürgerbüro?").stdout)
     assert second["cached"] is True
+    review = json.loads(lotse("translate", "review", "--to", "uk", "--json").stdout)
+    assert [(r["text"], r["translation"]) for r in review] == [("Wo ist das Bürgerbüro?", marker("en", "uk"))]
+    corrected = lotse("translate", "correct", str(review[0]["id"]), "Де знаходиться Бюро громадян?")
+    assert corrected.returncode == 0, corrected.stderr
+    third = json.loads(lotse("translate", "text", "--from", "de", "--to", "uk", "--json", "Wo ist das Bürgerbüro?").stdout)
+    assert (third["text"], third["origin"]) == ("Де знаходиться Бюро громадян?", "curated")
+    assert "no machine translations awaiting review" in lotse("translate", "review").stdout
+    unknown = lotse("translate", "correct", "999999", "x")
+    assert unknown.returncode == 1 and "no cached translation #999999" in unknown.stderr
     missing = lotse("translate", "text", "--from", "de", "--to", "fa", "Hallo")
     assert missing.returncode == 1 and "no curated text and no machine translation model" in missing.stderr
