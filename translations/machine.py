@@ -259,7 +259,12 @@ def _package_translations(translation: Any) -> list[Any]:
 
 
 class MachineTranslator:
-    """Async front of the engine: one worker thread, a bounded queue and a timeout."""
+    """Async front of the engine: one worker thread, a bounded queue and a timeout.
+
+    A translation counts as pending until the worker has finished it, not merely until its caller gave
+    up: a timed-out translation still occupies the worker, so requests behind it are refused at once
+    (and fall back) instead of piling up in the executor's queue.
+    """
 
     def __init__(self, engine: ArgosEngine, *, timeout: float = 20.0, max_pending: int = 8, workers: int = 1) -> None:
         self.engine = engine
@@ -267,23 +272,38 @@ class MachineTranslator:
         self.max_pending = max_pending
         self._executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="argos")
         self._pending = 0
+        self._pending_lock = threading.Lock()
 
     def model_version(self, source: str, target: str) -> str | None:
         return self.engine.model_version(source, target)
 
+    @property
+    def pending(self) -> int:
+        """Translations queued or running in the worker (timed-out ones included until they end)."""
+        return self._pending
+
+    def _release(self, _future: object) -> None:
+        with self._pending_lock:
+            self._pending -= 1
+
     async def translate(self, text: str, source: str, target: str) -> str:
-        if self._pending >= self.max_pending:
-            raise MachineTranslationBusy(f"{self._pending} translations are already waiting")
-        self._pending += 1
-        loop = asyncio.get_running_loop()
+        with self._pending_lock:
+            if self._pending >= self.max_pending:
+                raise MachineTranslationBusy(f"{self._pending} translations are already waiting")
+            self._pending += 1
         started = time.monotonic()
         try:
-            future = loop.run_in_executor(self._executor, self.engine.translate, text, source, target)
-            return await asyncio.wait_for(future, self.timeout)
+            job = self._executor.submit(self.engine.translate, text, source, target)
+        except RuntimeError:  # the executor was shut down
+            self._release(None)
+            raise MachineTranslationUnavailable("machine translation has been shut down") from None
+        job.add_done_callback(self._release)
+        try:
+            return await asyncio.wait_for(asyncio.wrap_future(job), self.timeout)
         except TimeoutError as exc:
+            job.cancel()  # drops it if it has not started; a running translation ends on its own
             raise MachineTranslationTimeout(f"no translation {source}->{target} within {self.timeout:.0f} s") from exc
         finally:
-            self._pending -= 1
             log.debug("translation %s->%s took %.0f ms", source, target, (time.monotonic() - started) * 1000)
 
     def close(self) -> None:

@@ -173,6 +173,29 @@ async def test_timeout_and_full_queue_fall_back(engine) -> None:
         busy.close()
 
 
+async def test_a_timed_out_translation_still_counts_until_the_worker_is_free(engine) -> None:
+    """Requests do not pile up behind a translation that timed out: they are refused at once (and fall
+    back), and accepted again as soon as the worker is free."""
+    import asyncio
+
+    long_text = " ".join(["Das ist ein anderer Satz."] * 3000)  # not in Argos's own paragraph cache yet
+    translator = MachineTranslator(engine, timeout=0.05, max_pending=1)
+    try:
+        with pytest.raises(MachineTranslationTimeout):
+            await translator.translate(long_text, "de", "en")
+        assert translator.pending == 1  # still running in the worker
+        with pytest.raises(MachineTranslationBusy):
+            await translator.translate("Hallo", "de", "en")
+        for _ in range(600):
+            if translator.pending == 0:
+                break
+            await asyncio.sleep(0.1)
+        translator.timeout = 30
+        assert await translator.translate("Hallo", "de", "en") == marker("de", "en")
+    finally:
+        translator.close()
+
+
 async def test_unloads_the_least_recently_used_model(engine, machine) -> None:
     engine.max_models = 1
     try:
