@@ -18,7 +18,7 @@ from sqlalchemy.orm import aliased
 
 from bot.db import Database, TranslationCacheEntry, utcnow
 from knowledge import KnowledgeBase
-from translations.machine import MachineTranslationError, MachineTranslationUnavailable, MachineTranslator
+from translations.machine import MachineTranslationBusy, MachineTranslationError, MachineTranslationUnavailable, MachineTranslator
 
 CURATED_VERSION = "curated"
 
@@ -27,6 +27,10 @@ Origin = Literal["identity", "curated", "machine"]
 
 class TranslationUnavailable(Exception):
     """Neither curated text, the cache nor a machine translation model can translate this."""
+
+
+class TranslationBusy(TranslationUnavailable):
+    """A model exists but the translation queue is full right now: trying again later may succeed."""
 
 
 @dataclass(frozen=True)
@@ -120,6 +124,8 @@ class TranslationService:
             result = await self.machine.translate(text, source, target)
         except MachineTranslationUnavailable as exc:
             raise TranslationUnavailable(str(exc)) from exc
+        except MachineTranslationBusy as exc:
+            raise TranslationBusy(str(exc)) from exc
         except MachineTranslationError as exc:
             raise TranslationUnavailable(f"machine translation failed: {exc}") from exc
         if store:

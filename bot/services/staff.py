@@ -3,7 +3,8 @@
 A staff reply is stored as written and queued in the outbox; the bot's tick claims it, translates it
 into the user's language (curated where the text comes from the knowledge base, else machine
 translation, else the German original with a note), stores the translation beside the original and
-sends it. A user's message in an open hand-over is stored as written plus a German translation.
+sends it. While the translation queue is full a reply waits (up to BUSY_WAIT) rather than going out in
+German. A user's message in an open hand-over is stored as written plus a German translation.
 """
 
 from __future__ import annotations
@@ -16,11 +17,12 @@ from sqlalchemy import or_, select, update
 from bot.db import Case, CaseMessage, OutboxMessage, User
 from bot.services.context import ServiceContext
 from bot.services.users import UserProfile
-from translations.service import Translated, TranslationUnavailable
+from translations.service import Translated, TranslationBusy, TranslationUnavailable
 
 STAFF_LANGUAGE = "de"
 MAX_ATTEMPTS = 5
 STALE_CLAIM = dt.timedelta(minutes=5)  # a process that claimed a reply and died: another may take it
+BUSY_WAIT = dt.timedelta(minutes=1)  # how long a reply waits for a busy translator before it goes in German
 
 
 class CaseNotFound(LookupError):
@@ -90,10 +92,12 @@ async def claim_staff_replies(ctx: ServiceContext, limit: int = 20) -> list[Staf
             if result.rowcount == 1:
                 claimed.append(outbox_id)
         await session.commit()
-    return [await _prepare(ctx, outbox_id) for outbox_id in claimed]
+    prepared = [await _prepare(ctx, outbox_id) for outbox_id in claimed]
+    return [reply for reply in prepared if reply is not None]
 
 
-async def _prepare(ctx: ServiceContext, outbox_id: int) -> StaffReply:
+async def _prepare(ctx: ServiceContext, outbox_id: int) -> StaffReply | None:
+    """Translate a claimed reply; None when the translator is busy and the reply may still wait."""
     async with ctx.db.session() as session:
         outbox = await session.get(OutboxMessage, outbox_id)
         assert outbox is not None and outbox.case_message_id is not None
@@ -103,7 +107,14 @@ async def _prepare(ctx: ServiceContext, outbox_id: int) -> StaffReply:
             await session.execute(select(Case.language, User.language).join(User, User.id == Case.user_id).where(Case.id == message.case_id))
         ).one()
         language = user_language or case_language  # the language the user reads now
-        translated = await _translate(ctx, message.text, STAFF_LANGUAGE, language)
+        may_wait = outbox.created_at > ctx.now() - BUSY_WAIT
+        try:
+            translated = await _translate(ctx, message.text, STAFF_LANGUAGE, language, busy_is_final=not may_wait)
+        except TranslationBusy:
+            outbox.status = "pending"  # the next tick tries again; this was not a delivery attempt
+            outbox.attempts -= 1
+            await session.commit()
+            return None
         origin = translated.origin if translated else "none"
         message.translated_text = translated.text if translated else None
         message.translation_language = language
@@ -172,10 +183,15 @@ async def original_of(ctx: ServiceContext, profile: UserProfile, case_message_id
         return message.text
 
 
-async def _translate(ctx: ServiceContext, text: str, source: str, target: str) -> Translated | None:
+async def _translate(ctx: ServiceContext, text: str, source: str, target: str, *, busy_is_final: bool = True) -> Translated | None:
+    """The translation, or None when there is none (raises TranslationBusy unless `busy_is_final`)."""
     if ctx.translator is None:
         return None
     try:
         return await ctx.translator.translate(text, source, target, store=False)  # personal: never cached
+    except TranslationBusy:
+        if busy_is_final:
+            return None
+        raise
     except TranslationUnavailable:
         return None

@@ -196,6 +196,38 @@ async def test_a_timed_out_translation_still_counts_until_the_worker_is_free(eng
         translator.close()
 
 
+async def test_a_staff_reply_waits_for_a_busy_translator_then_falls_back_to_german(ctx, clock, engine) -> None:
+    """A full translation queue does not turn a staff reply into German at once: it waits for the next
+    ticks, and only after a minute of waiting goes out as the German original."""
+    import asyncio
+
+    from bot import services
+    from bot.services import ServiceContext
+
+    translator = MachineTranslator(engine, timeout=30, max_pending=1)
+    mt_ctx = ServiceContext(ctx.settings, ctx.db, ctx.kb, ctx.matcher, TranslationService(ctx.db, translator), ctx.clock)
+    try:
+        profile = await services.register_contact(mt_ctx, 45, 45, "uk")
+        case = await services.request_person(mt_ctx, profile)
+        await services.reply_to_case(mt_ctx, case.id, "Bitte kommen Sie am Dienstag.")
+        occupying = asyncio.ensure_future(translator.translate(" ".join(["Noch ein langer Satz."] * 3000), "de", "en"))
+        await asyncio.sleep(0)
+        assert await services.claim_staff_replies(mt_ctx) == []  # busy: the reply waits
+        await occupying
+        (reply,) = await services.claim_staff_replies(mt_ctx)
+        assert (reply.origin, reply.text) == ("machine", marker("en", "uk"))
+
+        await services.reply_to_case(mt_ctx, case.id, "Bis bald.")
+        occupying = asyncio.ensure_future(translator.translate(" ".join(["Ein dritter langer Satz."] * 3000), "de", "en"))
+        await asyncio.sleep(0)
+        clock.advance(minutes=2)  # the queue stays full for longer than a reply may wait
+        (reply,) = await services.claim_staff_replies(mt_ctx)
+        assert (reply.origin, reply.text) == ("none", "Bis bald.")
+        await occupying
+    finally:
+        translator.close()
+
+
 async def test_unloads_the_least_recently_used_model(engine, machine) -> None:
     engine.max_models = 1
     try:
