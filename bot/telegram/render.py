@@ -21,6 +21,7 @@ from bot.telegram.callbacks import CallbackSigner
 from knowledge import KnowledgeBase, Organisation
 from knowledge.model import ORIGINAL_LANGUAGE
 from translations import LANGUAGE_NAMES, N_, translator
+from translations.catalog import has_machine_catalog
 from translations.languages import RTL_LANGUAGES
 
 TELEGRAM_TEXT_LIMIT = 4096
@@ -35,6 +36,7 @@ BUTTON_NONE = N_("None of these")
 BUTTON_LANGUAGE = N_("Change language")
 PROMPT_LANGUAGE = N_("Please choose your language:")
 PROMPT_UNSUPPORTED = N_("Lotse is not available in your language yet. Please choose one of these languages:")
+NOTE_MACHINE_INTERFACE = N_("The texts of this bot in your language are machine translations that no person has checked.")
 
 
 @dataclass
@@ -54,6 +56,8 @@ class Renderer:
         self.chat_id = chat_id
         self.language = language
         self._ = translator(language)
+        # The interface itself is machine-translated (no curated catalog): every message carries the mark.
+        self.machine_interface = has_machine_catalog(language)
 
     # --- building blocks -------------------------------------------------------------------
 
@@ -65,7 +69,10 @@ class Renderer:
 
     def finish(self, blocks: Sequence[str], keyboard: InlineKeyboardMarkup | None = None) -> list[Reply]:
         """Join paragraphs, mark right-to-left lines and split to Telegram's limit; buttons go on the last part."""
-        paragraphs = [self.directional(block) for block in blocks if block]
+        blocks = [block for block in blocks if block]
+        if self.machine_interface and blocks and not blocks[0].startswith(MACHINE_MARK):
+            blocks[0] = MACHINE_MARK + blocks[0]
+        paragraphs = [self.directional(block) for block in blocks]
         parts = split_paragraphs(paragraphs, TELEGRAM_TEXT_LIMIT)
         return [Reply(part, keyboard if index == len(parts) - 1 else None) for index, part in enumerate(parts)]
 
@@ -73,6 +80,12 @@ class Renderer:
         if self.language not in RTL_LANGUAGES:
             return html
         return "\n".join(RLM + line for line in html.split("\n"))
+
+    def machine_interface_note(self) -> str:
+        """Where the interface is machine-translated, say so (with the mark every such message carries)."""
+        if not self.machine_interface:
+            return ""
+        return "<i>" + MACHINE_MARK + escape(self._(NOTE_MACHINE_INTERFACE)) + "</i>"
 
     # --- screens -----------------------------------------------------------------------------
 
@@ -110,6 +123,7 @@ class Renderer:
                     "If I do not know the answer, a person from our team will help you."
                 )
             ),
+            self.machine_interface_note(),
         ]
         return self.finish(blocks, InlineKeyboardMarkup([self.person_row()]))
 
@@ -118,6 +132,7 @@ class Renderer:
         blocks = [
             escape(_("Your language: {language}").format(language=LANGUAGE_NAMES[self.language])),
             escape(_("Write your question in your own words, for example: “Where do I register my address?”")),
+            self.machine_interface_note(),
         ]
         return self.finish(blocks, InlineKeyboardMarkup([self.person_row(), [self.button(BUTTON_LANGUAGE, "m")]]))
 
@@ -140,6 +155,7 @@ class Renderer:
                 ]
             ),
             escape(_("In an emergency call 112 (ambulance, fire brigade) or 110 (police).")),
+            self.machine_interface_note(),
         ]
         return self.finish(blocks, InlineKeyboardMarkup([self.person_row(), [self.button(BUTTON_LANGUAGE, "m")]]))
 

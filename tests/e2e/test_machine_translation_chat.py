@@ -62,9 +62,11 @@ async def test_machine_only_language_gets_a_labelled_machine_translated_answer(m
     await user.send("/start")
     welcome, picker = await user.replies(2, timeout=60)
     assert marker("en", "ps") in welcome.text  # the interface itself is machine-translated from English
+    assert welcome.text.lstrip("\u200f").startswith("🤖")  # ... and every such message says so
     assert "پښتو" in picker.button_texts  # offered because a model reaches Pashto
     await user.press(picker, "پښتو")
-    await user.reply(timeout=30)
+    confirmation = await user.reply(timeout=30)
+    assert confirmation.text.lstrip("\u200f").startswith("🤖") and confirmation.text.count("🤖") >= 2  # mark and note
 
     await user.send("Kindergeld")  # a German loan word in a Pashto chat
     answer = await user.reply(timeout=60)
@@ -115,7 +117,8 @@ async def test_a_staff_correction_replaces_the_machine_translation_for_users(mt_
     await services.choose_language(mt_bot.ctx, user.user_id, user.user_id, "ps")
     await user.send("Kindergeld")
     first = await user.reply(timeout=60)
-    assert "🤖" in first.text
+    # The mark of the machine-translated interface, and the answer's own machine-translation label:
+    assert first.text.count("🤖") == 2 and any("English" in label for label in first.button_texts)
 
     service = mt_bot.ctx.translator
     waiting = await service.awaiting_review("ps")
@@ -129,7 +132,8 @@ async def test_a_staff_correction_replaces_the_machine_translation_for_users(mt_
     await user.send("Kindergeld")
     corrected = await user.reply(timeout=60)
     assert "ماشومانو پیسې" in corrected.text and "د کورنۍ صندوق" in corrected.text
-    assert "🤖" not in corrected.text  # corrected by a person: no longer labelled as machine translation
+    # Corrected by a person: no machine-translation label and no "original" buttons on the answer any more.
+    assert corrected.text.count("🤖") == 1 and not any("English" in label for label in corrected.button_texts)
 
 
 class SlowEngine(ArgosEngine):

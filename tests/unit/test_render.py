@@ -25,3 +25,22 @@ def test_oversized_paragraph_is_cut_at_spaces_not_inside_entities() -> None:
 
 def test_rtl_mark_constant() -> None:
     assert RLM == "\u200f"
+
+
+def test_a_machine_translated_interface_marks_every_message_and_explains_the_mark() -> None:
+    from bot.telegram.callbacks import CallbackSigner
+    from bot.telegram.render import MACHINE_MARK, NOTE_MACHINE_INTERFACE, Renderer
+    from knowledge import KnowledgeBase
+    from translations.catalog import register_machine_catalog
+
+    register_machine_catalog("so", {NOTE_MACHINE_INTERFACE: "Qoraalladan waa tarjumaad mashiin.", "start again": "mar kale bilow"})
+    signer = CallbackSigner(b"secret")
+    somali = Renderer(KnowledgeBase({}, {}), signer, 1, "so")
+    welcome = somali.welcome()[0].html
+    assert welcome.startswith(MACHINE_MARK) and "Qoraalladan waa tarjumaad mashiin." in welcome
+    help_text = somali.help()[0].html
+    assert help_text.startswith(MACHINE_MARK) and "mar kale bilow" in help_text
+
+    for curated in ("de", "ar", "en"):
+        for reply in Renderer(KnowledgeBase({}, {}), signer, 1, curated).welcome() + Renderer(KnowledgeBase({}, {}), signer, 1, curated).help():
+            assert MACHINE_MARK.strip() not in reply.html  # curated catalogs carry no machine mark
