@@ -404,6 +404,8 @@ def _cases_list(args: argparse.Namespace) -> int:
             print(f"    {line.created_at:%H:%M} {line.sender:5s} [{line.language or '?'}] {line.text[:200]}")
             if line.translated_text and line.translated_text != line.text:
                 print(f"                [{line.translation_origin} translation] {line.translated_text[:200]}")
+            elif line.translation_origin == "pending":
+                print("                [translation pending: the translator was busy; the running bot catches up]")
     return 0
 
 

@@ -90,7 +90,8 @@ class CaseMessage(Base):
 
     A user's message is stored as written plus a German translation for staff; a staff reply as written
     (German) plus its translation into the user's language. `translation_origin` says who wrote the
-    translation: "curated", "machine", or "none" when no translation was possible.
+    translation: "curated", "machine", "none" when no translation was possible, or "pending" while the
+    translator was busy (the bot's tick translates it as soon as it can).
     """
 
     __tablename__ = "case_messages"

@@ -156,20 +156,36 @@ async def record_user_message(ctx: ServiceContext, profile: UserProfile, text: s
         )
         if case is None:
             return
-        translated = await _translate(ctx, text, profile.language, STAFF_LANGUAGE)
-        session.add(
-            CaseMessage(
-                case_id=case.id,
-                sender="user",
-                text=text,
-                language=profile.language,
-                translated_text=translated.text if translated else None,
-                translation_language=STAFF_LANGUAGE,
-                translation_origin=translated.origin if translated else "none",
-                created_at=ctx.now(),
-            )
-        )
+        message = CaseMessage(case_id=case.id, sender="user", text=text, language=profile.language, translation_language=STAFF_LANGUAGE, created_at=ctx.now())
+        try:
+            _set_translation(message, await _translate(ctx, text, profile.language, STAFF_LANGUAGE, busy_is_final=False))
+        except TranslationBusy:
+            message.translation_origin = "pending"  # translate_waiting_user_messages catches up
+        session.add(message)
         await session.commit()
+
+
+async def translate_waiting_user_messages(ctx: ServiceContext, limit: int = 10) -> int:
+    """Translate users' messages that arrived while the translator was busy (the bot's tick calls this);
+    returns how many were translated. Stops at the first one the translator is still too busy for."""
+    done = 0
+    async with ctx.db.session() as session:
+        waiting = (
+            await session.scalars(select(CaseMessage).where(CaseMessage.translation_origin == "pending").order_by(CaseMessage.id).limit(limit))
+        ).all()
+        for message in waiting:
+            try:
+                _set_translation(message, await _translate(ctx, message.text, message.language or ctx.settings.default_language, STAFF_LANGUAGE, busy_is_final=False))
+            except TranslationBusy:
+                break
+            await session.commit()
+            done += 1
+    return done
+
+
+def _set_translation(message: CaseMessage, translated: Translated | None) -> None:
+    message.translated_text = translated.text if translated else None
+    message.translation_origin = translated.origin if translated else "none"
 
 
 async def original_of(ctx: ServiceContext, profile: UserProfile, case_message_id: int) -> str:

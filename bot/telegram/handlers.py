@@ -191,7 +191,8 @@ async def _drop_feedback_buttons(query, render: Renderer) -> None:
 
 
 async def deliver_staff_replies(context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Tick: send staff replies waiting in the outbox, translated for their reader."""
+    """Tick: send staff replies waiting in the outbox, translated for their reader, and translate users'
+    messages that arrived while the translator was busy."""
     ctx = _ctx(context)
     for reply in await services.claim_staff_replies(ctx):
         render = Renderer(ctx.kb, _signer(context), reply.chat_id, reply.language if reply.language in LANGUAGE_NAMES else "de")
@@ -207,6 +208,7 @@ async def deliver_staff_replies(context: ContextTypes.DEFAULT_TYPE) -> None:
             await services.mark_failed(ctx, reply.outbox_id, str(exc), retry=True)
         else:
             await services.mark_sent(ctx, reply.outbox_id)
+    await services.translate_waiting_user_messages(ctx)  # staff read them in German as soon as possible
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:

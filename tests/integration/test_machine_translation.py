@@ -10,6 +10,7 @@ import os
 import subprocess
 import sys
 import textwrap
+import uuid
 from pathlib import Path
 
 import pytest
@@ -53,6 +54,12 @@ def machine(engine):
     translator = MachineTranslator(engine, timeout=30, max_pending=4)
     yield translator
     translator.close()
+
+
+def long_german_text() -> str:
+    """A text that keeps the worker busy for a while: new each time, because Argos keeps its own cache of
+    paragraphs it has translated (and would return a repeated text at once)."""
+    return " ".join([f"Das ist Satz {uuid.uuid4().hex}."] * 3000)
 
 
 def test_installed_packages_are_listed_with_versions(engine) -> None:
@@ -153,7 +160,7 @@ async def test_missing_model_is_reported_not_crashed(ctx, machine) -> None:
 
 
 async def test_timeout_and_full_queue_fall_back(engine) -> None:
-    long_text = " ".join(["Das ist ein Satz."] * 3000)
+    long_text = long_german_text()
     slow = MachineTranslator(engine, timeout=0.001, max_pending=1)
     try:
         with pytest.raises(MachineTranslationTimeout):
@@ -178,7 +185,7 @@ async def test_a_timed_out_translation_still_counts_until_the_worker_is_free(eng
     back), and accepted again as soon as the worker is free."""
     import asyncio
 
-    long_text = " ".join(["Das ist ein anderer Satz."] * 3000)  # not in Argos's own paragraph cache yet
+    long_text = long_german_text()
     translator = MachineTranslator(engine, timeout=0.05, max_pending=1)
     try:
         with pytest.raises(MachineTranslationTimeout):
@@ -210,7 +217,7 @@ async def test_a_staff_reply_waits_for_a_busy_translator_then_falls_back_to_germ
         profile = await services.register_contact(mt_ctx, 45, 45, "uk")
         case = await services.request_person(mt_ctx, profile)
         await services.reply_to_case(mt_ctx, case.id, "Bitte kommen Sie am Dienstag.")
-        occupying = asyncio.ensure_future(translator.translate(" ".join(["Noch ein langer Satz."] * 3000), "de", "en"))
+        occupying = asyncio.ensure_future(translator.translate(long_german_text(), "de", "en"))
         await asyncio.sleep(0)
         assert await services.claim_staff_replies(mt_ctx) == []  # busy: the reply waits
         await occupying
@@ -218,12 +225,41 @@ async def test_a_staff_reply_waits_for_a_busy_translator_then_falls_back_to_germ
         assert (reply.origin, reply.text) == ("machine", marker("en", "uk"))
 
         await services.reply_to_case(mt_ctx, case.id, "Bis bald.")
-        occupying = asyncio.ensure_future(translator.translate(" ".join(["Ein dritter langer Satz."] * 3000), "de", "en"))
+        occupying = asyncio.ensure_future(translator.translate(long_german_text(), "de", "en"))
         await asyncio.sleep(0)
         clock.advance(minutes=2)  # the queue stays full for longer than a reply may wait
         (reply,) = await services.claim_staff_replies(mt_ctx)
         assert (reply.origin, reply.text) == ("none", "Bis bald.")
         await occupying
+    finally:
+        translator.close()
+
+
+async def test_a_users_message_that_arrives_while_the_translator_is_busy_is_translated_for_staff_later(ctx, engine) -> None:
+    import asyncio
+
+    from sqlalchemy import select
+
+    from bot import services
+    from bot.db import CaseMessage
+    from bot.services import ServiceContext
+    from bot.services.staff import record_user_message
+
+    translator = MachineTranslator(engine, timeout=30, max_pending=1)
+    mt_ctx = ServiceContext(ctx.settings, ctx.db, ctx.kb, ctx.matcher, TranslationService(ctx.db, translator), ctx.clock)
+    try:
+        profile = await services.register_contact(mt_ctx, 46, 46, "uk")
+        await services.request_person(mt_ctx, profile)
+        occupying = asyncio.ensure_future(translator.translate(long_german_text(), "de", "en"))
+        await asyncio.sleep(0)
+        await record_user_message(mt_ctx, profile, "Мені потрібна допомога з квартирою")
+        assert await services.translate_waiting_user_messages(mt_ctx) == 0  # still busy: it keeps waiting
+        await occupying
+        assert await services.translate_waiting_user_messages(mt_ctx) == 1
+        async with ctx.db.session() as session:
+            line = await session.scalar(select(CaseMessage).where(CaseMessage.text == "Мені потрібна допомога з квартирою"))
+        assert (line.translated_text, line.translation_origin, line.translation_language) == (marker("en", "de"), "machine", "de")
+        assert await services.translate_waiting_user_messages(mt_ctx) == 0
     finally:
         translator.close()
 
