@@ -115,6 +115,10 @@ async def text_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     else:
         replies = render.no_answer(outcome)
     await _send(context, profile.chat_id, replies)
+    user = update.effective_user
+    if profile.is_new and not profile.language_chosen and services.telegram_language_unsupported(_ctx(context), user.language_code if user else None):
+        # A first message without /start from someone whose language Lotse cannot serve: say so, offer a choice.
+        await _send(context, profile.chat_id, render.language_picker(_ctx(context).offered_languages(), unsupported=True))
 
 
 async def other_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

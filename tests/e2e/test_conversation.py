@@ -202,3 +202,17 @@ async def test_user_who_blocked_the_bot_does_not_break_it(bot) -> None:
     other = bot.user(language_code="de")
     await other.send("Kindergeld")
     assert "Kindergeld" in (await other.reply()).text
+
+
+async def test_a_first_question_in_an_unsupported_language_is_answered_then_a_language_is_offered(bot, kb) -> None:
+    user = bot.user(language_code="sw")  # no /start: the first thing the bot sees is a question
+    await user.send("Kindergeld")
+    answer, picker = await user.replies(2, timeout=30)
+    assert "Kindergeld" in answer.text  # answered in the office's default language meanwhile
+    assert "not available in your language yet" in picker.text and {"Deutsch", "English"} <= set(picker.button_texts)
+    await user.press(picker, "English")
+    await user.reply(timeout=30)
+    await user.send("Kindergeld")
+    english = await user.reply(timeout=30)
+    assert kb.get("child-benefit").text("en").title in english.text
+    await user.no_reply(within=1.0)  # no second picker once a language is chosen

@@ -174,3 +174,4 @@ async def test_unsupported_telegram_language_without_a_model_gets_a_note_and_a_c
     await user.send("/start")
     _, picker = await user.replies(2, timeout=30)
     assert "not available in your language yet" in picker.text and "Deutsch" in picker.button_texts
+
