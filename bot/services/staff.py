@@ -115,10 +115,9 @@ async def _prepare(ctx: ServiceContext, outbox_id: int) -> StaffReply | None:
             outbox.attempts -= 1
             await session.commit()
             return None
-        origin = translated.origin if translated else "none"
-        message.translated_text = translated.text if translated else None
+        _set_translation(message, translated)
         message.translation_language = language
-        message.translation_origin = origin
+        origin = message.translation_origin
         await session.commit()
         return StaffReply(
             outbox_id=outbox.id,
