@@ -31,7 +31,10 @@ def main() -> None:
     total: Counter[str] = Counter()
     started = time.perf_counter()
     for fold in range(args.folds):
-        kept = [replace(d, questions=[q for q in d.questions if assignment[(d.entry_id, d.language, q)] != fold]) for d in documents]
+        kept = [
+            replace(d, questions=[q for q in d.questions if assignment[(d.entry_id, d.language, q)] != fold])
+            for d in documents
+        ]
         matcher = Matcher(kept)
         for d in documents:
             for q in d.questions:
@@ -42,11 +45,20 @@ def main() -> None:
                 if result.top and result.top.entry_id == d.entry_id:
                     shown[d.language] += 1
                     correct[d.language] += result.decision == "answer"
-    print(f"{args.folds}-fold cross-validation on {sum(total.values())} example questions ({time.perf_counter() - started:.0f} s)")
+    print(
+        f"{args.folds}-fold cross-validation on {sum(total.values())} example questions "
+        f"({time.perf_counter() - started:.0f} s)"
+    )
     print("language   top-1 shown   answered directly")
     for language in sorted(total):
-        print(f"  {language}        {shown[language] / total[language]:6.1%}        {correct[language] / total[language]:6.1%}")
-    print(f"  all       {sum(shown.values()) / sum(total.values()):6.1%}        {sum(correct.values()) / sum(total.values()):6.1%}")
+        print(
+            f"  {language}        {shown[language] / total[language]:6.1%}"
+            f"        {correct[language] / total[language]:6.1%}"
+        )
+    print(
+        f"  all       {sum(shown.values()) / sum(total.values()):6.1%}"
+        f"        {sum(correct.values()) / sum(total.values()):6.1%}"
+    )
 
 
 if __name__ == "__main__":

@@ -43,7 +43,7 @@ def synthetic_documents(base: Sequence[Document], entries: int, seed: int = 7) -
     for language, docs in by_language.items():
         letters = _SCRIPTS[language]
 
-        def word() -> str:
+        def word(letters: str = letters) -> str:
             return "".join(rng.choice(letters) for _ in range(rng.randint(4, 10)))
 
         for index in range(entries):
@@ -68,7 +68,14 @@ def queries_for(documents: Sequence[Document], count: int, seed: int = 11) -> li
     """Questions people might send: example phrasings with a typo and extra words, plus out-of-scope ones."""
     rng = random.Random(seed)
     pool = [(q, d.language) for d in documents for q in d.questions]
-    out_of_scope = ["what is the weather tomorrow", "tell me a joke", "wie spielt Hannover 96 heute", "كم سعر الذهب اليوم", "як приготувати борщ", "bugün maç var mı"]
+    out_of_scope = [
+        "what is the weather tomorrow",
+        "tell me a joke",
+        "wie spielt Hannover 96 heute",
+        "كم سعر الذهب اليوم",
+        "як приготувати борщ",
+        "bugün maç var mı",
+    ]
     queries = []
     for index in range(count):
         if index % 10 == 0:
@@ -106,7 +113,8 @@ def naive(documents: Sequence[Document]) -> Callable[[str, str], object]:
 
 def report(name: str, samples: list[float]) -> str:
     quantiles = statistics.quantiles(samples, n=100)
-    return f"{name:48s} p50 {statistics.median(samples):7.2f} ms   p99 {quantiles[98]:7.2f} ms   max {max(samples):7.2f} ms"
+    median = statistics.median(samples)
+    return f"{name:48s} p50 {median:7.2f} ms   p99 {quantiles[98]:7.2f} ms   max {max(samples):7.2f} ms"
 
 
 def main() -> None:
@@ -123,7 +131,10 @@ def main() -> None:
     matcher = Matcher(shipped)
     build_shipped = time.perf_counter() - started
     queries = queries_for(shipped, args.queries)
-    print(f"shipped knowledge base: {len({d.entry_id for d in shipped})} entries x {len(LANGUAGES)} languages, index built in {build_shipped:.2f} s")
+    print(
+        f"shipped knowledge base: {len({d.entry_id for d in shipped})} entries x {len(LANGUAGES)} languages, "
+        f"index built in {build_shipped:.2f} s"
+    )
     print(report("  Lotse matcher (match)", timed(matcher.match, queries)))
     print(report("  naive extractOne over all phrases (WRatio)", timed(naive(shipped), queries)))
 
@@ -133,9 +144,17 @@ def main() -> None:
     build_big = time.perf_counter() - started
     big_queries = queries_for(synthetic, args.queries)
     phrases = sum(1 + len(d.questions) + len(d.keywords) for d in synthetic)
-    print(f"\nsynthetic knowledge base: {args.entries} entries x {len(LANGUAGES)} languages ({phrases} phrases), index built in {build_big:.2f} s")
+    print(
+        f"\nsynthetic knowledge base: {args.entries} entries x {len(LANGUAGES)} languages ({phrases} phrases), "
+        f"index built in {build_big:.2f} s"
+    )
     print(report("  Lotse matcher (match)", timed(big.match, big_queries)))
-    print(report("  naive extractOne over all phrases (WRatio)", timed(naive(synthetic), big_queries[: max(200, args.queries // 10)])))
+    print(
+        report(
+            "  naive extractOne over all phrases (WRatio)",
+            timed(naive(synthetic), big_queries[: max(200, args.queries // 10)]),
+        )
+    )
 
 
 if __name__ == "__main__":

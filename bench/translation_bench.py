@@ -32,7 +32,8 @@ from translations.service import TranslationService  # noqa: E402
 def figures(name: str, samples: list[float]) -> str:
     p99 = statistics.quantiles(samples, n=100)[98] if len(samples) >= 2 else samples[0]
     total = sum(samples) / 1000
-    return f"{name:34s} p50 {statistics.median(samples):7.2f} ms   p99 {p99:7.2f} ms   {len(samples) / total:8.0f} translations/s"
+    median = statistics.median(samples)
+    return f"{name:34s} p50 {median:7.2f} ms   p99 {p99:7.2f} ms   {len(samples) / total:8.0f} translations/s"
 
 
 async def main(sentences: int) -> None:

@@ -62,14 +62,16 @@ def main() -> None:
         for coverage, evidence, k, unknown in grid_score:
             if coverage + evidence > 0.95:
                 continue
-            matcher.params = replace(base, coverage_share=coverage, evidence_share=evidence, evidence_k=k, unknown_factor=unknown)
+            matcher.params = replace(
+                base, coverage_share=coverage, evidence_share=evidence, evidence_k=k, unknown_factor=unknown
+            )
             rows = top_scores(matcher, cases)
             for suggest in range(30, 71):
                 top1, rejected = metrics(rows, suggest)
                 results.append((min(top1 - 0.95, rejected - 0.90), top1, rejected, suggest, matcher.params))
     results.sort(key=lambda r: r[0], reverse=True)
     print(f"{len(results)} settings in {time.perf_counter() - started:.0f}s; best by min(top1-95%, rejection-90%):")
-    for margin, top1, rejected, suggest, params in results[:10]:
+    for _margin, top1, rejected, suggest, params in results[:10]:
         print(f"  top1={top1:.1%} rejection={rejected:.1%} suggest>={suggest} {params}")
 
 

@@ -15,7 +15,10 @@ from bot.settings import Settings
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO if getattr(args, "verbose", False) else logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO if getattr(args, "verbose", False) else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
     if not hasattr(args, "handler"):
         parser.print_help()
         return 2
@@ -23,7 +26,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="lotse", description="Lotse: multilingual Telegram assistant of a migration coordination office")
+    parser = argparse.ArgumentParser(
+        prog="lotse", description="Lotse: multilingual Telegram assistant of a migration coordination office"
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="log what the bot does")
     sub = parser.add_subparsers(metavar="COMMAND")
 
@@ -60,7 +65,9 @@ def _parser() -> argparse.ArgumentParser:
     install = translate_sub.add_parser("install", help="install a local .argosmodel file (no download)")
     install.add_argument("path", type=Path)
     install.set_defaults(handler=_translate_install)
-    listing = translate_sub.add_parser("list", help="installed models and which languages have curated text or machine translation")
+    listing = translate_sub.add_parser(
+        "list", help="installed models and which languages have curated text or machine translation"
+    )
     listing.set_defaults(handler=_translate_list)
     text = translate_sub.add_parser("text", help="translate a text (curated text and the cache first)")
     text.add_argument("--from", dest="source", required=True)
@@ -68,19 +75,25 @@ def _parser() -> argparse.ArgumentParser:
     text.add_argument("--json", action="store_true")
     text.add_argument("text", nargs="+")
     text.set_defaults(handler=_translate_text)
-    review = translate_sub.add_parser("review", help="machine translations in the cache that no person has corrected yet")
+    review = translate_sub.add_parser(
+        "review", help="machine translations in the cache that no person has corrected yet"
+    )
     review.add_argument("--to", dest="target", default=None, help="only translations into this language")
     review.add_argument("--limit", type=int, default=50)
     review.add_argument("--json", action="store_true")
     review.set_defaults(handler=_translate_review)
-    correct = translate_sub.add_parser("correct", help="correct a cached translation (id from 'review'); it is curated from then on")
+    correct = translate_sub.add_parser(
+        "correct", help="correct a cached translation (id from 'review'); it is curated from then on"
+    )
     correct.add_argument("cache_id", type=int)
     correct.add_argument("text", nargs="+")
     correct.set_defaults(handler=_translate_correct)
 
     questions = sub.add_parser("questions", help="the anonymous question log")
     questions_sub = questions.add_subparsers(metavar="ACTION")
-    unanswered = questions_sub.add_parser("unanswered", help="recent questions the bot could not answer (to improve the knowledge base)")
+    unanswered = questions_sub.add_parser(
+        "unanswered", help="recent questions the bot could not answer (to improve the knowledge base)"
+    )
     unanswered.add_argument("--limit", type=int, default=50)
     unanswered.set_defaults(handler=_questions_unanswered)
 
@@ -134,7 +147,9 @@ def _kb_check(args: argparse.Namespace) -> int:
         print(f"knowledge base: {len(problems)} problem(s)", file=sys.stderr)
         return 1
     questions = sum(len(t.questions) for e in kb.entries.values() for t in e.texts.values())
-    print(f"knowledge base OK: {len(kb.entries)} entries in {len(LANGUAGES)} languages ({', '.join(LANGUAGES)}), {len(kb.organisations)} organisations, {questions} example questions")
+    print(
+        f"knowledge base OK: {len(kb.entries)} entries in {len(LANGUAGES)} languages ({', '.join(LANGUAGES)}), {len(kb.organisations)} organisations, {questions} example questions"
+    )
     return 0
 
 
@@ -159,7 +174,18 @@ def _eval(args: argparse.Namespace) -> int:
     report = evaluate(matcher, cases)
     if args.json:
         for r in report.results:
-            print(json.dumps({"text": r.case.text, "lang": r.case.lang, "expect": r.case.expect, "entry": r.entry, "score": r.score}, ensure_ascii=False))
+            print(
+                json.dumps(
+                    {
+                        "text": r.case.text,
+                        "lang": r.case.lang,
+                        "expect": r.case.expect,
+                        "entry": r.entry,
+                        "score": r.score,
+                    },
+                    ensure_ascii=False,
+                )
+            )
         return 0
     print(f"cases: {len(report.results)} ({len(report.in_scope)} in scope, {len(report.out_of_scope)} out of scope)")
     print(f"top-1 accuracy:          {report.top1_accuracy:6.1%}")
@@ -266,7 +292,9 @@ def _translate_install(args: argparse.Namespace) -> int:
     except InvalidModelPackage as exc:
         print(exc, file=sys.stderr)
         return 1
-    print(f"installed {model.source} -> {model.target} (version {model.version}, {model.size_bytes / 1e6:.1f} MB) in {settings.effective_mt_home}")
+    print(
+        f"installed {model.source} -> {model.target} (version {model.version}, {model.size_bytes / 1e6:.1f} MB) in {settings.effective_mt_home}"
+    )
     return 0
 
 
@@ -280,7 +308,9 @@ def _translate_list(args: argparse.Namespace) -> int:
     if models:
         print("installed translation models:")
         for model in models:
-            print(f"  {model.source} -> {model.target}  version {model.version}  {model.size_bytes / 1e6:7.1f} MB  {model.path}")
+            print(
+                f"  {model.source} -> {model.target}  version {model.version}  {model.size_bytes / 1e6:7.1f} MB  {model.path}"
+            )
     else:
         print("no translation models installed" + ("" if engine is not None else " (the [mt] extra is missing)"))
     ui = set(catalog_languages())
@@ -289,8 +319,20 @@ def _translate_list(args: argparse.Namespace) -> int:
     for language in list(LANGUAGES) + [l for l in machine_languages if l not in LANGUAGES]:
         to_user = engine is not None and engine.route("de", language) is not None
         from_user = engine is not None and engine.route(language, "de") is not None
-        machine = "staff language" if language == "de" else "yes" if to_user and from_user else "to user only" if to_user else "from user only" if from_user else "no"
-        print(f"  {language:6s}  {'curated' if language in ui else 'machine' if to_user else 'no':9s}  {'curated' if language in LANGUAGES else 'machine' if to_user else 'no':14s}  {machine}")
+        machine = (
+            "staff language"
+            if language == "de"
+            else "yes"
+            if to_user and from_user
+            else "to user only"
+            if to_user
+            else "from user only"
+            if from_user
+            else "no"
+        )
+        print(
+            f"  {language:6s}  {'curated' if language in ui else 'machine' if to_user else 'no':9s}  {'curated' if language in LANGUAGES else 'machine' if to_user else 'no':14s}  {machine}"
+        )
     return 0
 
 
@@ -301,7 +343,11 @@ def _translate_text(args: argparse.Namespace) -> int:
 
     settings = Settings()
     engine = _engine(settings)
-    machine = MachineTranslator(engine, timeout=settings.mt_timeout_seconds, max_pending=settings.mt_max_pending) if engine else None
+    machine = (
+        MachineTranslator(engine, timeout=settings.mt_timeout_seconds, max_pending=settings.mt_max_pending)
+        if engine
+        else None
+    )
     curated = CuratedTexts(load_knowledge_base())
     text = " ".join(args.text)
 
@@ -317,7 +363,19 @@ def _translate_text(args: argparse.Namespace) -> int:
         if machine is not None:
             machine.close()
     if args.json:
-        print(json.dumps({"text": result.text, "from": result.source, "to": result.target, "origin": result.origin, "cached": result.cached, "model": result.model_version}, ensure_ascii=False))
+        print(
+            json.dumps(
+                {
+                    "text": result.text,
+                    "from": result.source,
+                    "to": result.target,
+                    "origin": result.origin,
+                    "cached": result.cached,
+                    "model": result.model_version,
+                },
+                ensure_ascii=False,
+            )
+        )
     else:
         label = {"identity": "same language", "curated": "curated", "machine": "machine translation"}[result.origin]
         print(f"{result.text}\n[{label}{', from the cache' if result.cached else ''}]")
@@ -329,8 +387,24 @@ def _translate_review(args: argparse.Namespace) -> int:
 
     rows = _with_database(lambda ctx: TranslationService(ctx.db).awaiting_review(args.target, args.limit))
     if args.json:
-        print(json.dumps([{"id": r.id, "from": r.source, "to": r.target, "text": r.source_text, "translation": r.translated_text,
-                           "model": r.model_version, "created_at": r.created_at.isoformat()} for r in rows], ensure_ascii=False, indent=2))
+        print(
+            json.dumps(
+                [
+                    {
+                        "id": r.id,
+                        "from": r.source,
+                        "to": r.target,
+                        "text": r.source_text,
+                        "translation": r.translated_text,
+                        "model": r.model_version,
+                        "created_at": r.created_at.isoformat(),
+                    }
+                    for r in rows
+                ],
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
         return 0
     if not rows:
         print("no machine translations awaiting review")
@@ -339,7 +413,7 @@ def _translate_review(args: argparse.Namespace) -> int:
         print(f"    original:    {row.source_text[:300]}")
         print(f"    translation: {row.translated_text[:300]}")
     if rows:
-        print("\ncorrect one with: lotse translate correct ID \"corrected text\"")
+        print('\ncorrect one with: lotse translate correct ID "corrected text"')
     return 0
 
 
@@ -387,13 +461,34 @@ def _cases_list(args: argparse.Namespace) -> int:
 
     cases = _with_database(lambda ctx: list_cases(ctx, None if args.all else "open"))
     if args.json:
-        print(json.dumps([
-            {"id": c.id, "status": c.status, "reason": c.reason, "person_requested": c.person_requested, "language": c.language,
-             "created_at": c.created_at.isoformat(),
-             "messages": [{"sender": m.sender, "text": m.text, "language": m.language, "translation": m.translated_text,
-                           "translation_origin": m.translation_origin, "at": m.created_at.isoformat()} for m in c.messages]}
-            for c in cases
-        ], ensure_ascii=False, indent=2))
+        print(
+            json.dumps(
+                [
+                    {
+                        "id": c.id,
+                        "status": c.status,
+                        "reason": c.reason,
+                        "person_requested": c.person_requested,
+                        "language": c.language,
+                        "created_at": c.created_at.isoformat(),
+                        "messages": [
+                            {
+                                "sender": m.sender,
+                                "text": m.text,
+                                "language": m.language,
+                                "translation": m.translated_text,
+                                "translation_origin": m.translation_origin,
+                                "at": m.created_at.isoformat(),
+                            }
+                            for m in c.messages
+                        ],
+                    }
+                    for c in cases
+                ],
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
         return 0
     if not cases:
         print("no open cases" if not args.all else "no cases")

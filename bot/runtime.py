@@ -52,7 +52,9 @@ class LocalDemo:
         from fake_telegram import FakeTelegramServer
 
         settings = self.settings
-        self.server = FakeTelegramServer([DEMO_TOKEN], host=settings.demo_host, port=settings.demo_port).start_in_thread()
+        self.server = FakeTelegramServer(
+            [DEMO_TOKEN], host=settings.demo_host, port=settings.demo_port
+        ).start_in_thread()
         self.ctx = build_context(settings)
         await self.ctx.db.upgrade()
         self.application = build_application(

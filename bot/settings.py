@@ -35,7 +35,9 @@ class Settings(BaseSettings):
     match_suggest_threshold: float = 43.0
 
     # Offline machine translation (optional extra lotse-bot[mt]).
-    mt_home: Path | None = Field(default=None, description="Argos Translate packages and data; default <data_dir>/argos")
+    mt_home: Path | None = Field(
+        default=None, description="Argos Translate packages and data; default <data_dir>/argos"
+    )
     mt_max_models: int = Field(default=2, ge=1, description="translation models kept in memory at most")
     mt_timeout_seconds: float = Field(default=20.0, gt=0)
     mt_max_pending: int = Field(default=8, ge=1, description="translations that may wait before new ones fall back")
@@ -55,7 +57,7 @@ class Settings(BaseSettings):
         return value
 
     @model_validator(mode="after")
-    def _thresholds_ordered(self) -> "Settings":
+    def _thresholds_ordered(self) -> Settings:
         if not 0 <= self.match_suggest_threshold <= self.match_answer_threshold <= 100:
             raise ValueError("need 0 <= match_suggest_threshold <= match_answer_threshold <= 100")
         return self

@@ -7,4 +7,12 @@ from fake_telegram.botapi import BotApiError, FakeBotApi
 from fake_telegram.driver import BotMessage, BotObserver, DriverError, TelegramUser
 from fake_telegram.runner import FakeTelegramServer
 
-__all__ = ["BotApiError", "BotMessage", "BotObserver", "DriverError", "FakeBotApi", "FakeTelegramServer", "TelegramUser"]
+__all__ = [
+    "BotApiError",
+    "BotMessage",
+    "BotObserver",
+    "DriverError",
+    "FakeBotApi",
+    "FakeTelegramServer",
+    "TelegramUser",
+]

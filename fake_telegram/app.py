@@ -104,7 +104,10 @@ def create_app(api: FakeBotApi, *, with_web_chat: bool = True, web_chat_token: s
                     "calls": [{"method": c["method"], "params": _jsonable(c["params"])} for c in state.calls],
                     "callback_answers": state.callback_answers,
                     "chat_actions": state.chat_actions,
-                    "commands": [{"scope": s, "language_code": lang, "commands": cmds} for (s, lang), cmds in state.commands.items()],
+                    "commands": [
+                        {"scope": s, "language_code": lang, "commands": cmds}
+                        for (s, lang), cmds in state.commands.items()
+                    ],
                     "pending_updates": len(state.updates),
                 },
             }
@@ -146,7 +149,9 @@ def create_app(api: FakeBotApi, *, with_web_chat: bool = True, web_chat_token: s
             except BotApiError as exc:
                 return JSONResponse(exc.payload(), status_code=exc.error_code)
             except (KeyError, ValueError, TypeError) as exc:
-                return JSONResponse({"ok": False, "error_code": 400, "description": f"Bad Request: {exc}"}, status_code=400)
+                return JSONResponse(
+                    {"ok": False, "error_code": 400, "description": f"Bad Request: {exc}"}, status_code=400
+                )
 
         return wrapped
 

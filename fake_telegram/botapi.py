@@ -21,6 +21,10 @@ from fake_telegram.spec import ParameterError, coerce_params, method_fields
 
 MAX_TEXT = 4096
 MAX_CALLBACK_DATA = 64
+NOT_MODIFIED = (
+    "Bad Request: message is not modified: specified new message content and reply markup are exactly the same as "
+    "a current content and reply markup of the message"
+)
 _COMMAND_RE = re.compile(r"^[a-z0-9_]{1,32}$")
 _CHAT_ACTIONS = {
     "typing", "upload_photo", "record_video", "upload_video", "record_voice", "upload_voice",
@@ -128,7 +132,9 @@ class FakeBotApi:
             raise BotApiError(401, "Unauthorized")
         return state
 
-    def _user(self, state: BotState, user_id: int, first_name: str | None = None, language_code: str | None = None) -> FakeUser:
+    def _user(
+        self, state: BotState, user_id: int, first_name: str | None = None, language_code: str | None = None
+    ) -> FakeUser:
         user = state.users.get(user_id)
         if user is None:
             user = FakeUser(user_id, first_name or f"User {user_id}", language_code)
@@ -222,7 +228,14 @@ class FakeBotApi:
         self._user(state, user_id).blocked_bot = blocked
 
     def inject_failure(
-        self, token: str, method: str, error_code: int, description: str, *, retry_after: int | None = None, count: int = 1
+        self,
+        token: str,
+        method: str,
+        error_code: int,
+        description: str,
+        *,
+        retry_after: int | None = None,
+        count: int = 1,
     ) -> None:
         self.bot(token).failures.append(InjectedFailure(method, error_code, description, retry_after, count))
 
@@ -304,7 +317,11 @@ class FakeBotApi:
 
     async def _m_getupdates(self, state: BotState, params: dict[str, Any]) -> list[dict[str, Any]]:
         if state.webhook_url:
-            raise BotApiError(409, "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first")
+            raise BotApiError(
+                409,
+                "Conflict: can't use getUpdates method while webhook is active; "
+                "use deleteWebhook to delete the webhook first",
+            )
         offset = int(params.get("offset") or 0)
         limit = min(max(int(params.get("limit") or 100), 1), 100)
         timeout = max(float(params.get("timeout") or 0), 0.0)
@@ -320,7 +337,10 @@ class FakeBotApi:
         deadline = time.monotonic() + timeout
         while True:
             if self._polls.get(state.token) != poll_id:
-                raise BotApiError(409, "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running")
+                raise BotApiError(
+                    409,
+                    "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running",
+                )
             ready = [u for u in state.updates if allowed is None or any(k in u for k in allowed)][:limit]
             remaining = deadline - time.monotonic()
             if ready or remaining <= 0:
@@ -374,11 +394,17 @@ class FakeBotApi:
         if rows is None:
             return markup  # reply keyboards etc. are stored as given
         if not isinstance(rows, list) or not all(isinstance(row, list) for row in rows):
-            raise BotApiError(400, "Bad Request: can't parse inline keyboard button: InlineKeyboardButton must be an Object")
+            raise BotApiError(
+                400, "Bad Request: can't parse inline keyboard button: InlineKeyboardButton must be an Object"
+            )
         for row in rows:
             for button in row:
                 if not isinstance(button, dict) or not str(button.get("text", "")).strip():
-                    raise BotApiError(400, "Bad Request: can't parse inline keyboard button: Text buttons are unallowed in the inline keyboard")
+                    raise BotApiError(
+                        400,
+                        "Bad Request: can't parse inline keyboard button: "
+                        "Text buttons are unallowed in the inline keyboard",
+                    )
                 if "callback_data" in button:
                     data = str(button["callback_data"]).encode("utf-8")
                     if not 1 <= len(data) <= MAX_CALLBACK_DATA:
@@ -387,7 +413,11 @@ class FakeBotApi:
                     if not re.match(r"^(https?|tg)://", str(button["url"])):
                         raise BotApiError(400, "Bad Request: BUTTON_URL_INVALID")
                 else:
-                    raise BotApiError(400, "Bad Request: can't parse inline keyboard button: Text buttons are unallowed in the inline keyboard")
+                    raise BotApiError(
+                        400,
+                        "Bad Request: can't parse inline keyboard button: "
+                        "Text buttons are unallowed in the inline keyboard",
+                    )
         return markup
 
     async def _m_sendmessage(self, state: BotState, params: dict[str, Any]) -> dict[str, Any]:
@@ -428,7 +458,12 @@ class FakeBotApi:
             "from": state.bot_user,
             "chat": self._chat_json(user),
             "date": int(time.time()),
-            "document": {"file_id": f"doc{next(self._seq)}", "file_unique_id": f"u{next(self._seq)}", "file_name": file_name, "file_size": size},
+            "document": {
+                "file_id": f"doc{next(self._seq)}",
+                "file_unique_id": f"u{next(self._seq)}",
+                "file_name": file_name,
+                "file_size": size,
+            },
         }
         if params.get("caption"):
             caption, entities = self._text_and_entities(params, "caption", 1024)
@@ -458,16 +493,27 @@ class FakeBotApi:
         if old.get("text") == text and old.get("entities", []) == entities and old.get("reply_markup") == markup:
             raise BotApiError(
                 400,
-                "Bad Request: message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message",
+                NOT_MODIFIED,
             )
-        return await self._replace(target, {**{k: v for k, v in old.items() if k not in ("entities", "reply_markup")}, "text": text, **({"entities": entities} if entities else {}), **({"reply_markup": markup} if markup else {})})
+        return await self._replace(
+            target,
+            {
+                **{k: v for k, v in old.items() if k not in ("entities", "reply_markup")},
+                "text": text,
+                **({"entities": entities} if entities else {}),
+                **({"reply_markup": markup} if markup else {}),
+            },
+        )
 
     async def _m_editmessagereplymarkup(self, state: BotState, params: dict[str, Any]) -> dict[str, Any]:
         target = self._bot_message(state, params)
         markup = self._check_markup(params.get("reply_markup"))
         old = target.message
         if old.get("reply_markup") == markup:
-            raise BotApiError(400, "Bad Request: message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message")
+            raise BotApiError(
+                400,
+                NOT_MODIFIED,
+            )
         updated = {k: v for k, v in old.items() if k != "reply_markup"}
         if markup:
             updated["reply_markup"] = markup
@@ -499,7 +545,13 @@ class FakeBotApi:
         if text is not None and len(str(text)) > 200:
             raise BotApiError(400, "Bad Request: MESSAGE_TOO_LONG")
         entry["answered"] = True
-        state.callback_answers.append({"callback_query_id": params["callback_query_id"], "text": text, "show_alert": bool(params.get("show_alert"))})
+        state.callback_answers.append(
+            {
+                "callback_query_id": params["callback_query_id"],
+                "text": text,
+                "show_alert": bool(params.get("show_alert")),
+            }
+        )
         await self._notify()
         return True
 
@@ -532,13 +584,34 @@ class FakeBotApi:
         user = state.users.get(int(params.get("chat_id") or 0))
         if user is None:
             raise BotApiError(400, "Bad Request: chat not found")
-        return {**self._chat_json(user), "accent_color_id": 0, "max_reaction_count": 11, "accepted_gift_types": {"unlimited_gifts": False, "limited_gifts": False, "unique_gifts": False, "premium_subscription": False, "gifts_from_channels": False}}
+        return {
+            **self._chat_json(user),
+            "accent_color_id": 0,
+            "max_reaction_count": 11,
+            "accepted_gift_types": {
+                "unlimited_gifts": False,
+                "limited_gifts": False,
+                "unique_gifts": False,
+                "premium_subscription": False,
+                "gifts_from_channels": False,
+            },
+        }
 
 
 def _media(kind: str, seed: int) -> dict[str, Any]:
     file = {"file_id": f"{kind}{seed}", "file_unique_id": f"u{kind}{seed}"}
     if kind == "sticker":
-        return {"sticker": {**file, "type": "regular", "width": 512, "height": 512, "is_animated": False, "is_video": False, "emoji": "👍"}}
+        return {
+            "sticker": {
+                **file,
+                "type": "regular",
+                "width": 512,
+                "height": 512,
+                "is_animated": False,
+                "is_video": False,
+                "emoji": "👍",
+            }
+        }
     if kind == "photo":
         return {"photo": [{**file, "width": 320, "height": 240, "file_size": 12000}]}
     if kind == "voice":

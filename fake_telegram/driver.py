@@ -45,7 +45,9 @@ class BotMessage:
 class TelegramUser:
     """One user of the fake Telegram, chatting with one bot."""
 
-    def __init__(self, server_url: str, token: str, user_id: int, *, first_name: str = "Test", language_code: str | None = None) -> None:
+    def __init__(
+        self, server_url: str, token: str, user_id: int, *, first_name: str = "Test", language_code: str | None = None
+    ) -> None:
         self._http = httpx.AsyncClient(base_url=f"{server_url}/client/{token}", timeout=40)
         self.user_id = user_id
         self.first_name = first_name
@@ -64,13 +66,21 @@ class TelegramUser:
 
     async def send(self, text: str) -> dict[str, Any]:
         """Write a text message (commands too: '/start payload')."""
-        return await self._post("/send", {"user_id": self.user_id, "text": text, "first_name": self.first_name, "language_code": self.language_code})
+        return await self._post(
+            "/send",
+            {"user_id": self.user_id, "text": text, "first_name": self.first_name, "language_code": self.language_code},
+        )
 
     async def send_media(self, kind: str) -> dict[str, Any]:
         """Send a sticker, photo, voice, location, document or video."""
-        return await self._post("/send", {"user_id": self.user_id, "kind": kind, "first_name": self.first_name, "language_code": self.language_code})
+        return await self._post(
+            "/send",
+            {"user_id": self.user_id, "kind": kind, "first_name": self.first_name, "language_code": self.language_code},
+        )
 
-    async def press(self, message: BotMessage, text_part: str | None = None, *, data: str | None = None) -> dict[str, Any]:
+    async def press(
+        self, message: BotMessage, text_part: str | None = None, *, data: str | None = None
+    ) -> dict[str, Any]:
         """Tap the button whose label contains `text_part`, or send arbitrary callback `data` (forgery)."""
         if data is None:
             if text_part is None:
@@ -90,7 +100,9 @@ class TelegramUser:
             if remaining <= 0:
                 got = [m.text[:80] for m in collected]
                 raise DriverError(f"waited {timeout}s for {count} bot message(s), got {len(collected)}: {got}")
-            response = await self._http.get("/messages", params={"chat_id": self.user_id, "after": self._seen, "wait": min(remaining, 10)})
+            response = await self._http.get(
+                "/messages", params={"chat_id": self.user_id, "after": self._seen, "wait": min(remaining, 10)}
+            )
             for item in response.json()["result"]:
                 self._seen = max(self._seen, item["seq"])
                 message = item["message"]
@@ -132,8 +144,16 @@ class BotObserver:
     async def state(self) -> dict[str, Any]:
         return (await self._http.get("/state")).json()["result"]
 
-    async def fail_next(self, method: str, error_code: int, description: str, *, retry_after: int | None = None, count: int = 1) -> None:
-        body = {"method": method, "error_code": error_code, "description": description, "retry_after": retry_after, "count": count}
+    async def fail_next(
+        self, method: str, error_code: int, description: str, *, retry_after: int | None = None, count: int = 1
+    ) -> None:
+        body = {
+            "method": method,
+            "error_code": error_code,
+            "description": description,
+            "retry_after": retry_after,
+            "count": count,
+        }
         data = (await self._http.post("/fail", json=body)).json()
         if not data.get("ok"):
             raise DriverError(str(data))

@@ -61,7 +61,9 @@ def parse_html(markup: str) -> tuple[str, list[dict]]:
             match = _TAG_RE.match(markup, i)
             byte_offset = len(markup[:i].encode("utf-8"))
             if not match:
-                raise EntityParseError(f"Bad Request: can't parse entities: Unsupported start tag at byte offset {byte_offset}")
+                raise EntityParseError(
+                    f"Bad Request: can't parse entities: Unsupported start tag at byte offset {byte_offset}"
+                )
             closing, tag, attr_text = match.group(1), match.group(2).lower(), match.group(3)
             if tag not in _TAGS:
                 raise EntityParseError(
@@ -69,13 +71,18 @@ def parse_html(markup: str) -> tuple[str, list[dict]]:
                 )
             if closing:
                 if not stack or stack[-1].tag != tag:
-                    raise EntityParseError(f"Bad Request: can't parse entities: Unexpected end tag at byte offset {byte_offset}")
+                    raise EntityParseError(
+                        f"Bad Request: can't parse entities: Unexpected end tag at byte offset {byte_offset}"
+                    )
                 opened = stack.pop()
                 entity = _entity(opened, length)
                 if entity is not None:
                     entities.append(entity)
             else:
-                attrs = {m.group(1).lower(): _unescape(next(g for g in m.groups()[1:] if g is not None)) for m in _ATTR_RE.finditer(attr_text)}
+                attrs = {
+                    m.group(1).lower(): _unescape(next(g for g in m.groups()[1:] if g is not None))
+                    for m in _ATTR_RE.finditer(attr_text)
+                }
                 if tag == "a" and "href" not in attrs:
                     raise EntityParseError("Bad Request: can't parse entities: Can't find href attribute in <a> tag")
                 if tag == "span" and attrs.get("class") != "tg-spoiler":
@@ -88,7 +95,8 @@ def parse_html(markup: str) -> tuple[str, list[dict]]:
             match = _ENTITY_RE.match(markup, i)
             if not match:
                 raise EntityParseError(
-                    f"Bad Request: can't parse entities: Unsupported HTML entity at byte offset {len(markup[:i].encode('utf-8'))}"
+                    "Bad Request: can't parse entities: Unsupported HTML entity at byte offset "
+                    f"{len(markup[:i].encode('utf-8'))}"
                 )
             decoded = _decode_entity(match.group(1))
             out.append(decoded)
@@ -96,14 +104,17 @@ def parse_html(markup: str) -> tuple[str, list[dict]]:
             i = match.end()
         elif char == ">":
             raise EntityParseError(
-                f"Bad Request: can't parse entities: Unexpected character '>' at byte offset {len(markup[:i].encode('utf-8'))}"
+                "Bad Request: can't parse entities: Unexpected character '>' at byte offset "
+                f"{len(markup[:i].encode('utf-8'))}"
             )
         else:
             out.append(char)
             length += utf16_len(char)
             i += 1
     if stack:
-        raise EntityParseError(f'Bad Request: can\'t parse entities: Can\'t find end tag corresponding to start tag "{stack[-1].tag}"')
+        raise EntityParseError(
+            f"Bad Request: can't parse entities: Can't find end tag corresponding to start tag \"{stack[-1].tag}\""
+        )
     entities.sort(key=lambda e: (e["offset"], -e["length"]))
     return "".join(out), entities
 

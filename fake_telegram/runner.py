@@ -64,7 +64,7 @@ class FakeTelegramServer:
         self._started.set()
         await self._server.serve(sockets=[self._socket])
 
-    def start_in_thread(self) -> "FakeTelegramServer":
+    def start_in_thread(self) -> FakeTelegramServer:
         """Serve from a thread with its own event loop, so a busy bot loop cannot stall Telegram."""
 
         def run() -> None:
@@ -74,7 +74,7 @@ class FakeTelegramServer:
 
             async def main() -> None:
                 task = asyncio.ensure_future(self._server.serve(sockets=[self._socket]))
-                while not self._server.started and not task.done():
+                while not self._server.started and not task.done():  # noqa: ASYNC110 - uvicorn has no "started" event
                     await asyncio.sleep(0.01)
                 self._started.set()
                 await task

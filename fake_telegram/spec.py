@@ -40,7 +40,9 @@ def coerce_params(method: str, raw: dict[str, Any]) -> dict[str, Any]:
         params[name] = _coerce(name, value, field["types"]) if field else value
     for name, field in fields.items():
         if field["required"] and (name not in params or params[name] in ("", None)):
-            raise ParameterError(f"Bad Request: {name} is empty" if name != "text" else "Bad Request: message text is empty")
+            raise ParameterError(
+                f"Bad Request: {name} is empty" if name != "text" else "Bad Request: message text is empty"
+            )
     return params
 
 

@@ -67,11 +67,9 @@ class EvalReport:
 
     def confusions(self) -> Counter[tuple[str, str]]:
         """(expected, got) pairs for every mistake; 'none' stands for no entry."""
-        return Counter(
-            (r.case.expect or "none", r.entry or "none") for r in self.results if r.entry != r.case.expect
-        )
+        return Counter((r.case.expect or "none", r.entry or "none") for r in self.results if r.entry != r.case.expect)
 
-    def by_language(self) -> dict[str, "EvalReport"]:
+    def by_language(self) -> dict[str, EvalReport]:
         groups: dict[str, EvalReport] = {}
         for result in self.results:
             groups.setdefault(result.case.lang or "auto", EvalReport()).results.append(result)
@@ -104,6 +102,8 @@ def evaluate(matcher: Matcher, cases: Iterable[EvalCase]) -> EvalReport:
         result = matcher.match_question(case.text, case.lang)
         top = result.top
         report.results.append(
-            EvalResult(case, top.entry_id if top else None, top.score if top else None, result.decision, result.language)
+            EvalResult(
+                case, top.entry_id if top else None, top.score if top else None, result.decision, result.language
+            )
         )
     return report

@@ -40,7 +40,11 @@ def detect_language(text: str, candidates: tuple[str, ...] = SUPPORTED) -> str |
     script, _ = scripts.most_common(1)[0]
     chars = set(text)
     if script == "arabic":
-        if "fa" in candidates and chars & _PERSIAN_LETTERS and not (chars & _ARABIC_ONLY and len(chars & _ARABIC_ONLY) > len(chars & _PERSIAN_LETTERS)):
+        if (
+            "fa" in candidates
+            and chars & _PERSIAN_LETTERS
+            and not (chars & _ARABIC_ONLY and len(chars & _ARABIC_ONLY) > len(chars & _PERSIAN_LETTERS))
+        ):
             return "fa"
         pair = tuple(lang for lang in ("ar", "fa") if lang in candidates)
     elif script == "cyrillic":
@@ -68,7 +72,7 @@ def _lingua(languages: tuple[str, ...], text: str) -> str | None:
 
 
 @lru_cache(maxsize=8)
-def _detector(languages: tuple[str, ...]) -> "LanguageDetector":
+def _detector(languages: tuple[str, ...]) -> LanguageDetector:
     from lingua import IsoCode639_1, Language, LanguageDetectorBuilder
 
     chosen = [Language.from_iso_code_639_1(getattr(IsoCode639_1, code.upper())) for code in languages]

@@ -38,7 +38,6 @@ from intents.normalize import normalize, tokens
 SECONDARY_LANGUAGES: tuple[str, ...] = ("de", "en")
 
 
-
 @dataclass(frozen=True)
 class MatcherParams:
     """Weights of the scoring; chosen on the development set with `bench/tune_matcher.py`."""
@@ -121,11 +120,15 @@ class _TokenizedDocument:
     triggers: tuple[str, ...]
 
     @classmethod
-    def of(cls, doc: Document, params: MatcherParams) -> "_TokenizedDocument":
+    def of(cls, doc: Document, params: MatcherParams) -> _TokenizedDocument:
         def fold(text: str) -> tuple[str, ...]:
             return tokens(text, doc.language)
 
-        weighted = [(doc.title, 1.0), *((k, 1.0) for k in doc.keywords), *((q, params.question_weight) for q in doc.questions)]
+        weighted = [
+            (doc.title, 1.0),
+            *((k, 1.0) for k in doc.keywords),
+            *((q, params.question_weight) for q in doc.questions),
+        ]
         fields = tuple((frozenset(fold(text)), weight) for text, weight in weighted)
         phrases = tuple(p for p in (" ".join(fold(text)) for text in (doc.title, *doc.questions)) if p)
         triggers = tuple(t for t in (normalize(trigger) for trigger in doc.triggers) if t)
@@ -152,7 +155,9 @@ class Matcher:
         for doc in documents:
             by_language[doc.language].append(doc)
         self.languages: tuple[str, ...] = tuple(by_language)
-        tokenized = {lang: [_TokenizedDocument.of(doc, self.params) for doc in docs] for lang, docs in by_language.items()}
+        tokenized = {
+            lang: [_TokenizedDocument.of(doc, self.params) for doc in docs] for lang, docs in by_language.items()
+        }
         self._pools = {lang: self._build_pool(lang, tokenized, self.params) for lang in by_language}
 
     # --- building -------------------------------------------------------------------------
@@ -302,7 +307,9 @@ class Matcher:
         best = 0.0
         for phrases, factor in ((primary, 1.0), (secondary, self.params.secondary_factor)):
             if phrases:
-                found = process.extractOne(query_phrase, phrases, scorer=fuzz.token_set_ratio, score_cutoff=min(100.0, best / factor))
+                found = process.extractOne(
+                    query_phrase, phrases, scorer=fuzz.token_set_ratio, score_cutoff=min(100.0, best / factor)
+                )
                 if found is not None:
                     best = max(best, found[1] * factor)
         return best
@@ -339,7 +346,9 @@ def _find_similar(pool: _Pool, token: str) -> dict[str, float]:
                 continue
             common = _common_prefix(token, other)
             shorter = min(len(token), len(other))
-            if common >= max(_MIN_COMMON_PREFIX, int(0.6 * shorter + 0.5)) or (common == shorter and shorter >= _PREFIX_LEN):
+            if common >= max(_MIN_COMMON_PREFIX, int(0.6 * shorter + 0.5)) or (
+                common == shorter and shorter >= _PREFIX_LEN
+            ):
                 matches[other] = max(matches.get(other, 0.0), 0.7 + 0.25 * common / max(len(token), len(other)))
     if len(token) >= _PREFIX_LEN + 1:
         # Compounds: "busfahrkarte" ends with the known "fahrkarte" (and the other way round).
@@ -357,7 +366,9 @@ def _find_similar(pool: _Pool, token: str) -> dict[str, float]:
         for length in range(len(token) - max_edits, len(token) + max_edits + 1):
             choices.extend(pool.by_length_first.get((length, token[0]), ()))
             choices.extend(pool.by_length_last.get((length, token[-1]), ()))
-        for other, edits, _ in process.extract(token, choices, scorer=Levenshtein.distance, score_cutoff=max_edits, limit=4):
+        for other, edits, _ in process.extract(
+            token, choices, scorer=Levenshtein.distance, score_cutoff=max_edits, limit=4
+        ):
             matches[other] = max(matches.get(other, 0.0), 0.9 * (1.0 - edits / max(len(token), len(other))))
     return matches
 
@@ -371,7 +382,7 @@ def _query_weight(pool: _Pool, matches: dict[str, float]) -> float:
 
 def _common_prefix(a: str, b: str) -> int:
     n = 0
-    for x, y in zip(a, b):
+    for x, y in zip(a, b, strict=False):
         if x != y:
             break
         n += 1

@@ -111,9 +111,7 @@ def stem(token: str, language: str | None = None) -> str:
 
 
 STOP_WORDS: frozenset[str] = frozenset(
-    word
-    for raw in (*RAW_STOP_WORDS.values(), *RAW_SMALL_TALK.values())
-    for word in normalize(raw).split()
+    word for raw in (*RAW_STOP_WORDS.values(), *RAW_SMALL_TALK.values()) for word in normalize(raw).split()
 )
 
 # Words that are stop words in one language but content in another: Turkish "iş" (work) folds to "is".
@@ -128,5 +126,7 @@ def tokens(text: str, language: str | None = None) -> tuple[str, ...]:
     keep = _CONTENT_IN.get(language or "", frozenset())
     text = _MARKUP_RE.sub(" ", text)  # pasted HTML tags are not words
     return tuple(
-        stem(word, language) for word in normalize(text).split() if len(word) > 1 and (word not in STOP_WORDS or word in keep)
+        stem(word, language)
+        for word in normalize(text).split()
+        if len(word) > 1 and (word not in STOP_WORDS or word in keep)
     )

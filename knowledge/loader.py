@@ -220,8 +220,7 @@ def check_knowledge_base(data_dir: Path | None = None) -> tuple[KnowledgeBase | 
         return None, found.problems
 
     orgs = {
-        org_id: Organisation(**{**vars(org), "labels": labels.get(org_id, {})})
-        for org_id, org in organisations.items()
+        org_id: Organisation(**{**vars(org), "labels": labels.get(org_id, {})}) for org_id, org in organisations.items()
     }
     entries = {
         entry_id: KnowledgeEntry(
@@ -339,7 +338,9 @@ def _load_texts(
             if model is None:
                 continue
             if model.language != lang:
-                found.add(path, line_of(raw, ("language",)), f"language is {model.language!r} but the file is in {lang}/")
+                found.add(
+                    path, line_of(raw, ("language",)), f"language is {model.language!r} but the file is in {lang}/"
+                )
             for org_id, label in model.organisations.items():
                 if org_id not in organisations:
                     found.add(path, line_of(raw, ("organisations", org_id)), f"unknown organisation {org_id!r}")
@@ -351,11 +352,17 @@ def _load_texts(
                     continue
                 if entry_id in texts[lang]:
                     other_path, other_line = where[(lang, entry_id)]
-                    found.add(path, line, f"entry {entry_id!r} already has {lang} text at {_display(other_path)}:{other_line}")
+                    found.add(
+                        path, line, f"entry {entry_id!r} already has {lang} text at {_display(other_path)}:{other_line}"
+                    )
                     continue
                 meta = metas[entry_id][0]
                 if text.triggers and meta.priority != "emergency":
-                    found.add(path, line_of(raw, ("entries", entry_id, "triggers")), f"entry {entry_id!r}: `triggers` only belong to emergency entries")
+                    found.add(
+                        path,
+                        line_of(raw, ("entries", entry_id, "triggers")),
+                        f"entry {entry_id!r}: `triggers` only belong to emergency entries",
+                    )
                 if meta.priority == "emergency" and not text.triggers:
                     found.add(path, line, f"emergency entry {entry_id!r} needs `triggers` in {lang}")
                 texts[lang][entry_id] = EntryText(
@@ -406,4 +413,6 @@ def _check_duplicates_across_files(
                 owner = owner_of.setdefault(key, entry_id)
                 if owner != entry_id and where[(lang, owner)][0] != where[(lang, entry_id)][0]:
                     path, line = where[(lang, entry_id)]
-                    found.add(path, line, f"example question {question!r} of {entry_id!r} is also an example of {owner!r}")
+                    found.add(
+                        path, line, f"example question {question!r} of {entry_id!r} is also an example of {owner!r}"
+                    )

@@ -126,7 +126,11 @@ class RunningBot:
 
     async def start(self) -> None:
         self.application = build_application(
-            self.ctx, token=self.token, base_url=self.server.base_url, base_file_url=f"{self.server.url}/file/bot{{token}}", secret=b"test-secret-key"
+            self.ctx,
+            token=self.token,
+            base_url=self.server.base_url,
+            base_file_url=f"{self.server.url}/file/bot{{token}}",
+            secret=b"test-secret-key",
         )
         await self.application.initialize()
         await self.application.post_init(self.application)
@@ -141,8 +145,16 @@ class RunningBot:
         await self.application.shutdown()
         self.application = None
 
-    def user(self, user_id: int | None = None, *, language_code: str | None = None, first_name: str = "Test") -> TelegramUser:
-        user = TelegramUser(self.server.url, self.token, user_id or (10_000 + len(self._users)), first_name=first_name, language_code=language_code)
+    def user(
+        self, user_id: int | None = None, *, language_code: str | None = None, first_name: str = "Test"
+    ) -> TelegramUser:
+        user = TelegramUser(
+            self.server.url,
+            self.token,
+            user_id or (10_000 + len(self._users)),
+            first_name=first_name,
+            language_code=language_code,
+        )
         self._users.append(user)
         return user
 

@@ -79,4 +79,3 @@ def translator(language: str):
     if machine is not None:
         return lambda message: machine.get(message, message)
     return translations(language).gettext
-

@@ -89,7 +89,9 @@ def configure_argos(home: Path) -> None:
                 raise RuntimeError(f"Argos Translate is already configured for {_configured_home}, not {home}")
             return
         if "argostranslate" in sys.modules:
-            raise RuntimeError("argostranslate was imported before configure_argos(); its directories are already fixed")
+            raise RuntimeError(
+                "argostranslate was imported before configure_argos(); its directories are already fixed"
+            )
         environment = {
             "XDG_DATA_HOME": home / "data",
             "XDG_CONFIG_HOME": home / "config",
@@ -168,7 +170,9 @@ class ArgosEngine:
             if getattr(pkg, "type", "translate") != "translate":
                 continue
             size = sum(p.stat().st_size for p in Path(pkg.package_path).rglob("*") if p.is_file())
-            models.append(InstalledModel(pkg.from_code, pkg.to_code, pkg.package_version or "?", Path(pkg.package_path), size))
+            models.append(
+                InstalledModel(pkg.from_code, pkg.to_code, pkg.package_version or "?", Path(pkg.package_path), size)
+            )
         return sorted(models, key=lambda m: (m.source, m.target))
 
     def install(self, path: Path) -> InstalledModel:
@@ -308,4 +312,3 @@ class MachineTranslator:
 
     def close(self) -> None:
         self._executor.shutdown(wait=False, cancel_futures=True)
-

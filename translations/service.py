@@ -18,7 +18,12 @@ from sqlalchemy.orm import aliased
 
 from bot.db import Database, TranslationCacheEntry, utcnow
 from knowledge import KnowledgeBase
-from translations.machine import MachineTranslationBusy, MachineTranslationError, MachineTranslationUnavailable, MachineTranslator
+from translations.machine import (
+    MachineTranslationBusy,
+    MachineTranslationError,
+    MachineTranslationUnavailable,
+    MachineTranslator,
+)
 
 CURATED_VERSION = "curated"
 
@@ -66,7 +71,16 @@ class CachedTranslation:
 
     @classmethod
     def of(cls, row: TranslationCacheEntry) -> CachedTranslation:
-        return cls(row.id, row.source_language, row.target_language, row.source_text, row.translated_text, row.curated, row.model_version, row.created_at)
+        return cls(
+            row.id,
+            row.source_language,
+            row.target_language,
+            row.source_text,
+            row.translated_text,
+            row.curated,
+            row.model_version,
+            row.created_at,
+        )
 
 
 def source_hash(text: str) -> str:
@@ -94,7 +108,9 @@ class CuratedTexts:
 
 
 class TranslationService:
-    def __init__(self, db: Database, machine: MachineTranslator | None = None, curated: CuratedTexts | None = None) -> None:
+    def __init__(
+        self, db: Database, machine: MachineTranslator | None = None, curated: CuratedTexts | None = None
+    ) -> None:
         self.db = db
         self.machine = machine
         self.curated = curated
@@ -180,9 +196,19 @@ class TranslationService:
             return None
         row = next((r for r in rows if r.curated), rows[0])
         origin: Origin = "curated" if row.curated else "machine"
-        return Translated(row.translated_text, source, target, text, origin, cached=True, model_version=None if row.curated else row.model_version)
+        return Translated(
+            row.translated_text,
+            source,
+            target,
+            text,
+            origin,
+            cached=True,
+            model_version=None if row.curated else row.model_version,
+        )
 
-    async def _store(self, text: str, source: str, target: str, version: str, translated: str, *, curated: bool) -> None:
+    async def _store(
+        self, text: str, source: str, target: str, version: str, translated: str, *, curated: bool
+    ) -> None:
         async with self.db.session() as session:
             row = await session.scalar(_rows_for(text, source, target, [version]))
             if row is None:

@@ -1,7 +1,17 @@
 """Persistence: SQLAlchemy 2.0 models (async) and Alembic migrations."""
 
 from bot.db.engine import Database, alembic_config
-from bot.db.models import Base, Case, CaseMessage, Message, OutboxMessage, QuestionLog, TranslationCacheEntry, User, utcnow
+from bot.db.models import (
+    Base,
+    Case,
+    CaseMessage,
+    Message,
+    OutboxMessage,
+    QuestionLog,
+    TranslationCacheEntry,
+    User,
+    utcnow,
+)
 
 __all__ = [
     "Base",

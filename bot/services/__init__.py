@@ -19,8 +19,24 @@ from bot.services.conversation import (
     unanswered_questions,
 )
 from bot.services.localize import LocalizedEntry, localize
-from bot.services.staff import CaseNotFound, QueuedReply, StaffReply, claim_staff_replies, mark_failed, mark_sent, original_of, reply_to_case, translate_waiting_user_messages
-from bot.services.users import UnsupportedLanguage, UserProfile, choose_language, register_contact, telegram_language_unsupported
+from bot.services.staff import (
+    CaseNotFound,
+    QueuedReply,
+    StaffReply,
+    claim_staff_replies,
+    mark_failed,
+    mark_sent,
+    original_of,
+    reply_to_case,
+    translate_waiting_user_messages,
+)
+from bot.services.users import (
+    UnsupportedLanguage,
+    UserProfile,
+    choose_language,
+    register_contact,
+    telegram_language_unsupported,
+)
 
 __all__ = [
     "Answer",

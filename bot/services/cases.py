@@ -55,14 +55,24 @@ async def open_case(ctx: ServiceContext, profile: UserProfile, reason: str, *, p
         )
         already_open = case is not None
         if case is None:
-            case = Case(user_id=profile.id, status="open", reason=reason, language=profile.language, created_at=ctx.now(), person_requested=person_requested)
+            case = Case(
+                user_id=profile.id,
+                status="open",
+                reason=reason,
+                language=profile.language,
+                created_at=ctx.now(),
+                person_requested=person_requested,
+            )
             session.add(case)
             await session.flush()
             since = ctx.now() - CONVERSATION_WINDOW
         else:
             case.person_requested = case.person_requested or person_requested
             last_copied = await session.scalar(
-                select(CaseMessage.created_at).where(CaseMessage.case_id == case.id).order_by(CaseMessage.id.desc()).limit(1)
+                select(CaseMessage.created_at)
+                .where(CaseMessage.case_id == case.id)
+                .order_by(CaseMessage.id.desc())
+                .limit(1)
             )
             since = last_copied or case.created_at
         recent = (
@@ -74,7 +84,15 @@ async def open_case(ctx: ServiceContext, profile: UserProfile, reason: str, *, p
             )
         ).all()
         for message in reversed(recent):
-            session.add(CaseMessage(case_id=case.id, sender=message.sender, text=message.text, language=message.language, created_at=message.created_at))
+            session.add(
+                CaseMessage(
+                    case_id=case.id,
+                    sender=message.sender,
+                    text=message.text,
+                    language=message.language,
+                    created_at=message.created_at,
+                )
+            )
         await session.commit()
         return CaseInfo(case.id, case.status, case.reason, case.person_requested, already_open)
 
@@ -82,7 +100,12 @@ async def open_case(ctx: ServiceContext, profile: UserProfile, reason: str, *, p
 async def list_cases(ctx: ServiceContext, status: str | None = "open") -> list[CaseSummary]:
     """Cases, newest first, with their conversation (for `lotse cases list` until the staff queue exists)."""
     async with ctx.db.session() as session:
-        query = select(Case, User.telegram_user_id).join(User, User.id == Case.user_id).options(selectinload(Case.messages)).order_by(Case.id.desc())
+        query = (
+            select(Case, User.telegram_user_id)
+            .join(User, User.id == Case.user_id)
+            .options(selectinload(Case.messages))
+            .order_by(Case.id.desc())
+        )
         if status:
             query = query.where(Case.status == status)
         rows = (await session.execute(query)).all()
@@ -96,7 +119,8 @@ async def list_cases(ctx: ServiceContext, status: str | None = "open") -> list[C
                 created_at=case.created_at,
                 telegram_user_id=telegram_user_id,
                 messages=[
-                    CaseLine(m.sender, m.text, m.language, m.translated_text, m.translation_origin, m.created_at) for m in case.messages
+                    CaseLine(m.sender, m.text, m.language, m.translated_text, m.translation_origin, m.created_at)
+                    for m in case.messages
                 ],
             )
             for case, telegram_user_id in rows

@@ -15,7 +15,6 @@ from knowledge import KnowledgeBase, load_knowledge_base, matcher_documents
 from translations.languages import CURATED_LANGUAGES, offered_languages
 from translations.service import CuratedTexts, TranslationService
 
-
 log = logging.getLogger(__name__)
 
 
@@ -40,7 +39,9 @@ class ServiceContext:
         """Curated languages, plus languages an installed machine translation model reaches."""
         translator = self.translator
         assert translator is not None
-        return offered_languages(lambda code: translator.machine_available("en", code) or translator.machine_available("de", code))
+        return offered_languages(
+            lambda code: translator.machine_available("en", code) or translator.machine_available("de", code)
+        )
 
     def is_curated(self, language: str) -> bool:
         return language in CURATED_LANGUAGES

@@ -19,8 +19,8 @@ from bot.services.privacy import redact
 from bot.services.staff import record_user_message
 from bot.services.users import UserProfile
 from intents import SmallTalk, classify_small_talk
-from translations.service import TranslationUnavailable
 from knowledge import KnowledgeEntry
+from translations.service import TranslationUnavailable
 
 MAX_MATCHED_CHARS = 1000  # a question longer than this is matched on its beginning; it is stored whole
 LONG_MESSAGE_CHARS = 600
@@ -61,10 +61,21 @@ class UnknownQuestion(LookupError):
     """A log id or entry id that does not exist (e.g. from a forged button)."""
 
 
-async def remember(ctx: ServiceContext, profile: UserProfile, sender: str, text: str, entry_id: str | None = None) -> None:
+async def remember(
+    ctx: ServiceContext, profile: UserProfile, sender: str, text: str, entry_id: str | None = None
+) -> None:
     """Add a line to the user's recent conversation."""
     async with ctx.db.session() as session:
-        session.add(Message(user_id=profile.id, sender=sender, text=text, language=profile.language, entry_id=entry_id, created_at=ctx.now()))
+        session.add(
+            Message(
+                user_id=profile.id,
+                sender=sender,
+                text=text,
+                language=profile.language,
+                entry_id=entry_id,
+                created_at=ctx.now(),
+            )
+        )
         await session.commit()
 
 
@@ -83,13 +94,17 @@ async def handle_question(ctx: ServiceContext, profile: UserProfile, text: str) 
     outcome = {"answer": "answered", "suggest": "suggested", "none": "unanswered"}[result.decision]
     if result.emergency:
         outcome = "emergency"
-    log_id = await _log_question(ctx, result.language, text, top.entry_id if top else None, top.score if top else None, outcome)
+    log_id = await _log_question(
+        ctx, result.language, text, top.entry_id if top else None, top.score if top else None, outcome
+    )
 
     if result.decision == "answer" and top is not None:
         entry = ctx.kb.entries[top.entry_id]
         localized = await localize(ctx, entry, profile.language)
         await remember(ctx, profile, "bot", f"[{entry.id}] {localized.title}", entry.id)
-        return Answer(entry, localized, top.score, log_id, emergency=result.emergency, long_message=len(text) > LONG_MESSAGE_CHARS)
+        return Answer(
+            entry, localized, top.score, log_id, emergency=result.emergency, long_message=len(text) > LONG_MESSAGE_CHARS
+        )
     if result.decision == "suggest":
         entries = tuple(ctx.kb.entries[c.entry_id] for c in result.candidates)
         titles = tuple([(await localize(ctx, entry, profile.language)).title for entry in entries])
@@ -177,9 +192,13 @@ async def _match(ctx: ServiceContext, text: str, language: str):
     return direct
 
 
-async def _log_question(ctx: ServiceContext, language: str, text: str, entry_id: str | None, score: float | None, outcome: str) -> int:
+async def _log_question(
+    ctx: ServiceContext, language: str, text: str, entry_id: str | None, score: float | None, outcome: str
+) -> int:
     async with ctx.db.session() as session:
-        row = QuestionLog(asked_on=ctx.today(), language=language, text=redact(text), entry_id=entry_id, score=score, outcome=outcome)
+        row = QuestionLog(
+            asked_on=ctx.today(), language=language, text=redact(text), entry_id=entry_id, score=score, outcome=outcome
+        )
         session.add(row)
         await session.commit()
         return row.id

@@ -55,14 +55,23 @@ async def reply_to_case(ctx: ServiceContext, case_id: int, text: str) -> QueuedR
     if not text:
         raise ValueError("empty reply")
     async with ctx.db.session() as session:
-        row = (await session.execute(select(Case, User).join(User, User.id == Case.user_id).where(Case.id == case_id))).first()
+        row = (
+            await session.execute(select(Case, User).join(User, User.id == Case.user_id).where(Case.id == case_id))
+        ).first()
         if row is None or row[0].status != "open":
             raise CaseNotFound(f"no open case {case_id}")
         case, user = row
         message = CaseMessage(case_id=case.id, sender="staff", text=text, language=STAFF_LANGUAGE, created_at=ctx.now())
         session.add(message)
         await session.flush()
-        outbox = OutboxMessage(kind="staff_reply", chat_id=user.chat_id, case_message_id=message.id, status="pending", attempts=0, created_at=ctx.now())
+        outbox = OutboxMessage(
+            kind="staff_reply",
+            chat_id=user.chat_id,
+            case_message_id=message.id,
+            status="pending",
+            attempts=0,
+            created_at=ctx.now(),
+        )
         session.add(outbox)
         await session.commit()
         return QueuedReply(case.id, message.id, outbox.id)
@@ -79,7 +88,10 @@ async def claim_staff_replies(ctx: ServiceContext, limit: int = 20) -> list[Staf
     async with ctx.db.session() as session:
         candidates = (
             await session.scalars(
-                select(OutboxMessage.id).where(claimable, OutboxMessage.kind == "staff_reply").order_by(OutboxMessage.id).limit(limit)
+                select(OutboxMessage.id)
+                .where(claimable, OutboxMessage.kind == "staff_reply")
+                .order_by(OutboxMessage.id)
+                .limit(limit)
             )
         ).all()
         claimed = []
@@ -104,7 +116,11 @@ async def _prepare(ctx: ServiceContext, outbox_id: int) -> StaffReply | None:
         message = await session.get(CaseMessage, outbox.case_message_id)
         assert message is not None
         case_language, user_language = (
-            await session.execute(select(Case.language, User.language).join(User, User.id == Case.user_id).where(Case.id == message.case_id))
+            await session.execute(
+                select(Case.language, User.language)
+                .join(User, User.id == Case.user_id)
+                .where(Case.id == message.case_id)
+            )
         ).one()
         language = user_language or case_language  # the language the user reads now
         may_wait = outbox.created_at > ctx.now() - BUSY_WAIT
@@ -132,7 +148,11 @@ async def _prepare(ctx: ServiceContext, outbox_id: int) -> StaffReply | None:
 
 async def mark_sent(ctx: ServiceContext, outbox_id: int) -> None:
     async with ctx.db.session() as session:
-        await session.execute(update(OutboxMessage).where(OutboxMessage.id == outbox_id).values(status="sent", sent_at=ctx.now(), last_error=None))
+        await session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == outbox_id)
+            .values(status="sent", sent_at=ctx.now(), last_error=None)
+        )
         await session.commit()
 
 
@@ -151,13 +171,25 @@ async def record_user_message(ctx: ServiceContext, profile: UserProfile, text: s
     """Add a user's message to their open hand-over, with a German translation for staff."""
     async with ctx.db.session() as session:
         case = await session.scalar(
-            select(Case).where(Case.user_id == profile.id, Case.status == "open", Case.person_requested.is_(True)).order_by(Case.id.desc()).limit(1)
+            select(Case)
+            .where(Case.user_id == profile.id, Case.status == "open", Case.person_requested.is_(True))
+            .order_by(Case.id.desc())
+            .limit(1)
         )
         if case is None:
             return
-        message = CaseMessage(case_id=case.id, sender="user", text=text, language=profile.language, translation_language=STAFF_LANGUAGE, created_at=ctx.now())
+        message = CaseMessage(
+            case_id=case.id,
+            sender="user",
+            text=text,
+            language=profile.language,
+            translation_language=STAFF_LANGUAGE,
+            created_at=ctx.now(),
+        )
         try:
-            _set_translation(message, await _translate(ctx, text, profile.language, STAFF_LANGUAGE, busy_is_final=False))
+            _set_translation(
+                message, await _translate(ctx, text, profile.language, STAFF_LANGUAGE, busy_is_final=False)
+            )
         except TranslationBusy:
             message.translation_origin = "pending"  # translate_waiting_user_messages catches up
         session.add(message)
@@ -170,11 +202,25 @@ async def translate_waiting_user_messages(ctx: ServiceContext, limit: int = 10) 
     done = 0
     async with ctx.db.session() as session:
         waiting = (
-            await session.scalars(select(CaseMessage).where(CaseMessage.translation_origin == "pending").order_by(CaseMessage.id).limit(limit))
+            await session.scalars(
+                select(CaseMessage)
+                .where(CaseMessage.translation_origin == "pending")
+                .order_by(CaseMessage.id)
+                .limit(limit)
+            )
         ).all()
         for message in waiting:
             try:
-                _set_translation(message, await _translate(ctx, message.text, message.language or ctx.settings.default_language, STAFF_LANGUAGE, busy_is_final=False))
+                _set_translation(
+                    message,
+                    await _translate(
+                        ctx,
+                        message.text,
+                        message.language or ctx.settings.default_language,
+                        STAFF_LANGUAGE,
+                        busy_is_final=False,
+                    ),
+                )
             except TranslationBusy:
                 break
             await session.commit()
@@ -191,14 +237,18 @@ async def original_of(ctx: ServiceContext, profile: UserProfile, case_message_id
     """The original text of a message in the user's own case (raises CaseNotFound for anyone else's)."""
     async with ctx.db.session() as session:
         message = await session.scalar(
-            select(CaseMessage).join(Case, Case.id == CaseMessage.case_id).where(CaseMessage.id == case_message_id, Case.user_id == profile.id)
+            select(CaseMessage)
+            .join(Case, Case.id == CaseMessage.case_id)
+            .where(CaseMessage.id == case_message_id, Case.user_id == profile.id)
         )
         if message is None:
             raise CaseNotFound(f"no message {case_message_id} for this user")
         return message.text
 
 
-async def _translate(ctx: ServiceContext, text: str, source: str, target: str, *, busy_is_final: bool = True) -> Translated | None:
+async def _translate(
+    ctx: ServiceContext, text: str, source: str, target: str, *, busy_is_final: bool = True
+) -> Translated | None:
     """The translation, or None when there is none (raises TranslationBusy unless `busy_is_final`)."""
     if ctx.translator is None:
         return None

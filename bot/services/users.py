@@ -48,7 +48,9 @@ async def register_contact(
         user = await session.scalar(select(User).where(User.telegram_user_id == telegram_user_id))
         is_new = user is None
         if user is None:
-            user = User(telegram_user_id=telegram_user_id, chat_id=chat_id, created_at=ctx.now(), last_seen_at=ctx.now())
+            user = User(
+                telegram_user_id=telegram_user_id, chat_id=chat_id, created_at=ctx.now(), last_seen_at=ctx.now()
+            )
             session.add(user)
         user.chat_id = chat_id
         user.last_seen_at = ctx.now()
@@ -83,7 +85,9 @@ async def choose_language(ctx: ServiceContext, telegram_user_id: int, chat_id: i
     async with ctx.db.session() as session:
         user = await session.scalar(select(User).where(User.telegram_user_id == telegram_user_id))
         if user is None:
-            user = User(telegram_user_id=telegram_user_id, chat_id=chat_id, created_at=ctx.now(), last_seen_at=ctx.now())
+            user = User(
+                telegram_user_id=telegram_user_id, chat_id=chat_id, created_at=ctx.now(), last_seen_at=ctx.now()
+            )
             session.add(user)
         user.language = language
         user.language_chosen = True

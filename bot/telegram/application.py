@@ -6,7 +6,15 @@ import datetime as dt
 import logging
 
 from telegram import BotCommand
-from telegram.ext import AIORateLimiter, Application, CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
 
 from bot.services import ServiceContext
 from bot.services.retention import purge_old_messages
@@ -20,7 +28,9 @@ log = logging.getLogger(__name__)
 OUTBOX_TICK = dt.timedelta(seconds=2)
 
 
-def build_application(ctx: ServiceContext, *, token: str, base_url: str, base_file_url: str, secret: bytes) -> Application:
+def build_application(
+    ctx: ServiceContext, *, token: str, base_url: str, base_file_url: str, secret: bytes
+) -> Application:
     """The bot, ready for `run_polling()` or for tests to start and stop."""
     application = (
         Application.builder()
@@ -46,9 +56,15 @@ def build_application(ctx: ServiceContext, *, token: str, base_url: str, base_fi
     application.add_error_handler(handlers.on_error)
 
     if application.job_queue is not None:
-        application.job_queue.run_repeating(_purge, interval=dt.timedelta(hours=6), first=dt.timedelta(seconds=30), name="purge-messages")
         application.job_queue.run_repeating(
-            handlers.deliver_staff_replies, interval=OUTBOX_TICK, first=OUTBOX_TICK, name="deliver-staff-replies", job_kwargs={"max_instances": 1}
+            _purge, interval=dt.timedelta(hours=6), first=dt.timedelta(seconds=30), name="purge-messages"
+        )
+        application.job_queue.run_repeating(
+            handlers.deliver_staff_replies,
+            interval=OUTBOX_TICK,
+            first=OUTBOX_TICK,
+            name="deliver-staff-replies",
+            job_kwargs={"max_instances": 1},
         )
     return application
 
@@ -59,7 +75,9 @@ async def _post_init(application: Application) -> None:
     for language in SUPPORTED_LANGUAGES:
         commands = [BotCommand(name, description) for name, description in command_descriptions(language)]
         await application.bot.set_my_commands(commands, language_code=language)
-    default = [BotCommand(name, description) for name, description in command_descriptions(ctx.settings.default_language)]
+    default = [
+        BotCommand(name, description) for name, description in command_descriptions(ctx.settings.default_language)
+    ]
     await application.bot.set_my_commands(default)
 
 

@@ -46,7 +46,9 @@ async def _renderer(context: ContextTypes.DEFAULT_TYPE, profile: UserProfile) ->
 
 async def _send(context: ContextTypes.DEFAULT_TYPE, chat_id: int, replies: list[Reply]) -> None:
     for reply in replies:
-        await context.bot.send_message(chat_id, reply.html, parse_mode="HTML", reply_markup=reply.keyboard, link_preview_options=_NO_PREVIEW)
+        await context.bot.send_message(
+            chat_id, reply.html, parse_mode="HTML", reply_markup=reply.keyboard, link_preview_options=_NO_PREVIEW
+        )
 
 
 async def _profile(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str | None = None) -> UserProfile:
@@ -83,7 +85,9 @@ async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 
 async def language_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     profile = await _profile(update, context)
-    await _send(context, profile.chat_id, (await _renderer(context, profile)).language_picker(_ctx(context).offered_languages()))
+    await _send(
+        context, profile.chat_id, (await _renderer(context, profile)).language_picker(_ctx(context).offered_languages())
+    )
 
 
 async def person_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -116,9 +120,15 @@ async def text_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         replies = render.no_answer(outcome)
     await _send(context, profile.chat_id, replies)
     user = update.effective_user
-    if profile.is_new and not profile.language_chosen and services.telegram_language_unsupported(_ctx(context), user.language_code if user else None):
+    if (
+        profile.is_new
+        and not profile.language_chosen
+        and services.telegram_language_unsupported(_ctx(context), user.language_code if user else None)
+    ):
         # A first message without /start from someone whose language Lotse cannot serve: say so, offer a choice.
-        await _send(context, profile.chat_id, render.language_picker(_ctx(context).offered_languages(), unsupported=True))
+        await _send(
+            context, profile.chat_id, render.language_picker(_ctx(context).offered_languages(), unsupported=True)
+        )
 
 
 async def other_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -142,14 +152,22 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     try:
         callback = _signer(context).decode(profile.chat_id, query.data)
         note = await _dispatch(context, ctx, profile, callback.action, callback.args, query)
-    except (InvalidCallback, services.UnknownQuestion, services.UnsupportedLanguage, services.CaseNotFound, ValueError) as exc:
+    except (
+        InvalidCallback,
+        services.UnknownQuestion,
+        services.UnsupportedLanguage,
+        services.CaseNotFound,
+        ValueError,
+    ) as exc:
         log.info("rejected button payload from chat %s: %s", profile.chat_id, type(exc).__name__)
         await query.answer(render.invalid_button(), show_alert=False)
         return
     await query.answer(note)
 
 
-async def _dispatch(context, ctx: ServiceContext, profile: UserProfile, action: str, args: tuple[str, ...], query) -> str | None:
+async def _dispatch(
+    context, ctx: ServiceContext, profile: UserProfile, action: str, args: tuple[str, ...], query
+) -> str | None:
     render = await _renderer(context, profile)
     if action == "l" and len(args) == 1:
         profile = await services.choose_language(ctx, profile.telegram_user_id, profile.chat_id, args[0])
@@ -159,7 +177,9 @@ async def _dispatch(context, ctx: ServiceContext, profile: UserProfile, action: 
         await _send(context, profile.chat_id, render.language_picker(ctx.offered_languages()))
         return None
     if action == "r" and len(args) == 1:
-        await _send(context, profile.chat_id, render.original_text(await services.original_of(ctx, profile, int(args[0]))))
+        await _send(
+            context, profile.chat_id, render.original_text(await services.original_of(ctx, profile, int(args[0])))
+        )
         return None
     if action == "o" and len(args) == 2 and args[1] in ("de", "en"):
         await _send(context, profile.chat_id, render.answer(await services.show_entry(ctx, profile, args[0], args[1])))
@@ -199,7 +219,9 @@ async def deliver_staff_replies(context: ContextTypes.DEFAULT_TYPE) -> None:
     messages that arrived while the translator was busy."""
     ctx = _ctx(context)
     for reply in await services.claim_staff_replies(ctx):
-        render = Renderer(ctx.kb, _signer(context), reply.chat_id, reply.language if reply.language in LANGUAGE_NAMES else "de")
+        render = Renderer(
+            ctx.kb, _signer(context), reply.chat_id, reply.language if reply.language in LANGUAGE_NAMES else "de"
+        )
         if not ctx.is_curated(reply.language):
             assert ctx.translator is not None
             await prepare_machine_interface(ctx.translator, reply.language)
@@ -230,7 +252,9 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         language = profile.language
     except Exception:  # noqa: BLE001 - the database may be what failed
         pass
-    render = Renderer(_ctx(context).kb, _signer(context), update.effective_chat.id, language if language in LANGUAGE_NAMES else "de")
+    render = Renderer(
+        _ctx(context).kb, _signer(context), update.effective_chat.id, language if language in LANGUAGE_NAMES else "de"
+    )
     try:
         await _send(context, update.effective_chat.id, render.error())
     except TelegramError:

@@ -36,7 +36,9 @@ BUTTON_NONE = N_("None of these")
 BUTTON_LANGUAGE = N_("Change language")
 PROMPT_LANGUAGE = N_("Please choose your language:")
 PROMPT_UNSUPPORTED = N_("Lotse is not available in your language yet. Please choose one of these languages:")
-NOTE_MACHINE_INTERFACE = N_("The texts of this bot in your language are machine translations that no person has checked.")
+NOTE_MACHINE_INTERFACE = N_(
+    "The texts of this bot in your language are machine translations that no person has checked."
+)
 
 
 @dataclass
@@ -95,7 +97,9 @@ class Renderer:
         for start in range(0, len(codes), 2):
             rows.append(
                 [
-                    InlineKeyboardButton(LANGUAGE_NAMES[code], callback_data=self.signer.encode(self.chat_id, "l", code))
+                    InlineKeyboardButton(
+                        LANGUAGE_NAMES[code], callback_data=self.signer.encode(self.chat_id, "l", code)
+                    )
                     for code in codes[start : start + 2]
                 ]
             )
@@ -165,9 +169,25 @@ class Renderer:
         text = answer.text
         blocks: list[str] = []
         if answer.long_message:
-            blocks.append("<i>" + escape(_("Your message is long. I answered the main question I found. Please send other questions one at a time.")) + "</i>")
+            blocks.append(
+                "<i>"
+                + escape(
+                    _(
+                        "Your message is long. I answered the main question I found. Please send other questions one at a time."
+                    )
+                )
+                + "</i>"
+            )
         if text.fallback:
-            blocks.append("<i>" + escape(_("There is no text in your language yet, so here it is in {language}.").format(language=LANGUAGE_NAMES[text.language])) + "</i>")
+            blocks.append(
+                "<i>"
+                + escape(
+                    _("There is no text in your language yet, so here it is in {language}.").format(
+                        language=LANGUAGE_NAMES[text.language]
+                    )
+                )
+                + "</i>"
+            )
         blocks.append("<b>" + escape(text.title) + "</b>")
         blocks.append(escape(text.answer))
         contacts = self.contacts(self.kb.organisations_of(entry)[:3])
@@ -175,7 +195,11 @@ class Renderer:
             blocks.append(contacts)
         sources = " · ".join(f'<a href="{escape(s.url, quote=True)}">{escape(s.title)}</a>' for s in entry.sources)
         blocks.append(escape(_("Source:")) + " " + sources)
-        checked = escape(_("Checked on {date}").format(date=format_date(entry.reviewed, format="medium", locale=babel_locale(self.language))))
+        checked = escape(
+            _("Checked on {date}").format(
+                date=format_date(entry.reviewed, format="medium", locale=babel_locale(self.language))
+            )
+        )
         if text.machine:
             checked += " · " + MACHINE_MARK + escape(_("Machine translation – not checked by a person."))
         elif text.language != ORIGINAL_LANGUAGE and not text.native_reviewed:
@@ -183,7 +207,12 @@ class Renderer:
         blocks.append("<i>" + checked + "</i>")
         rows = []
         if answer.log_id is not None:
-            rows.append([self.button(BUTTON_HELPED, "f", answer.log_id, "y"), self.button(BUTTON_NOT_HELPED, "f", answer.log_id, "n")])
+            rows.append(
+                [
+                    self.button(BUTTON_HELPED, "f", answer.log_id, "y"),
+                    self.button(BUTTON_NOT_HELPED, "f", answer.log_id, "n"),
+                ]
+            )
         if text.machine:  # the curated original is one tap away
             rows.append([self.original_button(entry.id, language) for language in ("en", "de")])
         rows.append(self.person_row())
@@ -207,12 +236,16 @@ class Renderer:
             if hours:
                 details.append(escape(hours))
             if org.website:
-                details.append(f'<a href="{escape(org.website, quote=True)}">{escape(org.website.removeprefix("https://").rstrip("/"))}</a>')
+                details.append(
+                    f'<a href="{escape(org.website, quote=True)}">{escape(org.website.removeprefix("https://").rstrip("/"))}</a>'
+                )
             lines.append(head)
             if details:
                 lines.append("  " + " · ".join(details))
             if org.sample:
-                lines.append("  <i>" + escape(_("(sample contact data: the county replaces it before going live)")) + "</i>")
+                lines.append(
+                    "  <i>" + escape(_("(sample contact data: the county replaces it before going live)")) + "</i>"
+                )
         return "\n".join(lines)
 
     def hours(self, org: Organisation) -> str:
@@ -229,38 +262,60 @@ class Renderer:
     def suggestions(self, suggestions: Suggestions) -> list[Reply]:
         _ = self._
         rows = [
-            [InlineKeyboardButton(title, callback_data=self.signer.encode(self.chat_id, "s", suggestions.log_id, entry.id))]
+            [
+                InlineKeyboardButton(
+                    title, callback_data=self.signer.encode(self.chat_id, "s", suggestions.log_id, entry.id)
+                )
+            ]
             for entry, title in zip(suggestions.entries, suggestions.titles, strict=True)
         ]
         rows.append([self.button(BUTTON_NONE, "n", suggestions.log_id)])
-        return self.finish([escape(_("I am not sure I understood. Do you mean one of these topics?"))], InlineKeyboardMarkup(rows))
+        return self.finish(
+            [escape(_("I am not sure I understood. Do you mean one of these topics?"))], InlineKeyboardMarkup(rows)
+        )
 
     def no_answer(self, no_answer: NoAnswer) -> list[Reply]:
         _ = self._
         blocks = [
             escape(_("Sorry, I do not have a checked answer to this question, and I do not want to guess.")),
             escape(
-                _("I have passed your question to the team of the Koordinierungsstelle (case {number}). They can answer you here in this chat.").format(
-                    number=no_answer.case.id
-                )
+                _(
+                    "I have passed your question to the team of the Koordinierungsstelle (case {number}). They can answer you here in this chat."
+                ).format(number=no_answer.case.id)
             ),
-            escape(_("If you would like a person to contact you, tap “Talk to a person”. In an emergency call 112 or 110.")),
+            escape(
+                _("If you would like a person to contact you, tap “Talk to a person”. In an emergency call 112 or 110.")
+            ),
         ]
         return self.finish(blocks, InlineKeyboardMarkup([self.person_row()]))
 
     def person_requested(self, case: CaseInfo) -> list[Reply]:
         _ = self._
         blocks = [
-            escape(_("Thank you. A person from the team of the Koordinierungsstelle will answer you here in this chat (case {number}).").format(number=case.id)),
-            escape(_("We answer during office hours, usually within two working days. Counselling is free and confidential.")),
-            escape(_("You can write more details now; we add them to your request. In an emergency call 112 (ambulance, fire brigade) or 110 (police).")),
+            escape(
+                _(
+                    "Thank you. A person from the team of the Koordinierungsstelle will answer you here in this chat (case {number})."
+                ).format(number=case.id)
+            ),
+            escape(
+                _(
+                    "We answer during office hours, usually within two working days. Counselling is free and confidential."
+                )
+            ),
+            escape(
+                _(
+                    "You can write more details now; we add them to your request. In an emergency call 112 (ambulance, fire brigade) or 110 (police)."
+                )
+            ),
         ]
         return self.finish(blocks)
 
     def small_talk(self, reply: SmallTalkReply) -> list[Reply]:
         _ = self._
         texts = {
-            "greeting": _("Hello! How can I help you? Write your question, for example: “Where do I register my address?”"),
+            "greeting": _(
+                "Hello! How can I help you? Write your question, for example: “Where do I register my address?”"
+            ),
             "thanks": _("You are welcome! Write to me again at any time."),
             "bye": _("Goodbye and all the best! You can write to me again at any time."),
             "capabilities": _(
@@ -279,15 +334,30 @@ class Renderer:
         if reply.origin == "machine":
             blocks.append("<i>" + MACHINE_MARK + escape(_("Machine translation – not checked by a person.")) + "</i>")
         elif reply.origin == "none":
-            blocks.append("<i>" + escape(_("There is no translation into your language yet; this is the original in German.")) + "</i>")
+            blocks.append(
+                "<i>"
+                + escape(_("There is no translation into your language yet; this is the original in German."))
+                + "</i>"
+            )
         if reply.origin in ("machine", "curated"):
             label = self._("Original: {language}").format(language=LANGUAGE_NAMES["de"])
-            rows.append([InlineKeyboardButton(label, callback_data=self.signer.encode(self.chat_id, "r", reply.case_message_id))])
+            rows.append(
+                [
+                    InlineKeyboardButton(
+                        label, callback_data=self.signer.encode(self.chat_id, "r", reply.case_message_id)
+                    )
+                ]
+            )
         rows.append(self.person_row())
         return self.finish(blocks, InlineKeyboardMarkup(rows))
 
     def original_text(self, text: str) -> list[Reply]:
-        return self.finish(["<b>" + escape(self._("Original: {language}").format(language=LANGUAGE_NAMES["de"])) + "</b>", escape(text)])
+        return self.finish(
+            [
+                "<b>" + escape(self._("Original: {language}").format(language=LANGUAGE_NAMES["de"])) + "</b>",
+                escape(text),
+            ]
+        )
 
     def feedback_thanks(self, helpful: bool) -> str:
         return self._("Thank you for your feedback!") if helpful else self._("Thank you. Sorry that this did not help.")
@@ -305,12 +375,22 @@ class Renderer:
     def non_text(self, voice: bool) -> list[Reply]:
         _ = self._
         if voice:
-            text = _("I cannot listen to voice messages. Please write your question as text, or ask a person from our team.")
+            text = _(
+                "I cannot listen to voice messages. Please write your question as text, or ask a person from our team."
+            )
             return self.finish([escape(text)], InlineKeyboardMarkup([self.person_row()]))
         return self.finish([escape(_("I can only read text. Please write your question as a message."))])
 
     def unknown_command(self) -> list[Reply]:
-        return self.finish([escape(self._("I do not know this command. You can use /start, /help, /language and /person, or simply write your question."))])
+        return self.finish(
+            [
+                escape(
+                    self._(
+                        "I do not know this command. You can use /start, /help, /language and /person, or simply write your question."
+                    )
+                )
+            ]
+        )
 
     def error(self) -> list[Reply]:
         return self.finish([escape(self._("Sorry, something went wrong on our side. Please try again in a moment."))])
@@ -407,4 +487,3 @@ def _safe_cut(text: str, limit: int) -> int:
         elif char == ";":
             in_entity = False
     return best_space or best_any or limit
-

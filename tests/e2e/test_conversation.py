@@ -8,7 +8,15 @@ from sqlalchemy import func, select
 from bot.db import Case, CaseMessage, QuestionLog, User
 from tests.conftest import eventually
 
-LANGUAGE_BUTTONS = {"de": "Deutsch", "en": "English", "ar": "العربية", "fa": "فارسی", "uk": "Українська", "ru": "Русский", "tr": "Türkçe"}
+LANGUAGE_BUTTONS = {
+    "de": "Deutsch",
+    "en": "English",
+    "ar": "العربية",
+    "fa": "فارسی",
+    "uk": "Українська",
+    "ru": "Русский",
+    "tr": "Türkçe",
+}
 
 
 async def start_and_choose(bot, user, language: str):

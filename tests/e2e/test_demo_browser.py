@@ -17,7 +17,15 @@ pytestmark = pytest.mark.browser
 if not os.path.exists(CHROMIUM) and not os.environ.get("LOTSE_REQUIRE_BROWSER"):
     pytest.skip("Chromium is not installed (CI installs it and sets LOTSE_REQUIRE_BROWSER=1)", allow_module_level=True)
 
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 
 
 @pytest.fixture
@@ -81,7 +89,9 @@ async def test_right_to_left_languages_render_right_to_left(demo, page) -> None:
     await page.goto(demo)
     await page.get_by_role("button", name="العربية").wait_for(timeout=15000)
     await page.get_by_role("button", name="العربية").click()
-    confirmation = page.locator(".msg.bot", has_text=translator("ar")("Your language: {language}").format(language="العربية"))
+    confirmation = page.locator(
+        ".msg.bot", has_text=translator("ar")("Your language: {language}").format(language="العربية")
+    )
     await confirmation.wait_for(timeout=10000)
     direction = await confirmation.evaluate("node => getComputedStyle(node).direction")
     assert direction == "rtl"

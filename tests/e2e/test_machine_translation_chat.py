@@ -44,7 +44,9 @@ def machine(tmp_path_factory) -> MachineTranslator:
 
 
 def mt_context(ctx: ServiceContext, machine: MachineTranslator) -> ServiceContext:
-    return ServiceContext(ctx.settings, ctx.db, ctx.kb, ctx.matcher, TranslationService(ctx.db, machine, CuratedTexts(ctx.kb)), ctx.clock)
+    return ServiceContext(
+        ctx.settings, ctx.db, ctx.kb, ctx.matcher, TranslationService(ctx.db, machine, CuratedTexts(ctx.kb)), ctx.clock
+    )
 
 
 @pytest.fixture
@@ -174,4 +176,3 @@ async def test_unsupported_telegram_language_without_a_model_gets_a_note_and_a_c
     await user.send("/start")
     _, picker = await user.replies(2, timeout=30)
     assert "not available in your language yet" in picker.text and "Deutsch" in picker.button_texts
-

@@ -85,7 +85,9 @@ def build_package(directory: Path, source: str, target: str, *, version: str = "
             "to_name": target,
         }
         (package / "metadata.json").write_text(json.dumps(metadata), encoding="utf-8")
-        (package / "README.md").write_text(f"Tiny test package {source} -> {target}; output is always {word}.\n", encoding="utf-8")
+        (package / "README.md").write_text(
+            f"Tiny test package {source} -> {target}; output is always {word}.\n", encoding="utf-8"
+        )
         directory.mkdir(parents=True, exist_ok=True)
         target_path = directory / f"{name}.argosmodel"
         with zipfile.ZipFile(target_path, "w", zipfile.ZIP_DEFLATED) as archive:

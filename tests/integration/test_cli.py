@@ -18,7 +18,9 @@ from knowledge import DATA_DIR
 def lotse(*args: str, env_extra: dict[str, str] | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess:
     env = {**os.environ, **(env_extra or {})}
     env.pop("LOTSE_TELEGRAM_TOKEN", None)
-    return subprocess.run([sys.executable, "-m", "bot.cli", *args], capture_output=True, text=True, env=env, cwd=cwd, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "bot.cli", *args], capture_output=True, text=True, env=env, cwd=cwd, timeout=120
+    )
 
 
 def test_kb_check_passes_on_the_shipped_content() -> None:
@@ -35,7 +37,7 @@ def test_kb_check_points_at_file_and_line(tmp_path: Path) -> None:
     path.write_text(text.replace("sources:", "sauces:", 1), encoding="utf-8")
     result = lotse("kb", "check", "--data", str(data))
     assert result.returncode == 1
-    line = next(n for n, l in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if "sauces:" in l)
+    line = next(n for n, text in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if "sauces:" in text)
     assert f"money.yaml:{line}:" in result.stderr and "sauces" in result.stderr
 
 
@@ -72,8 +74,8 @@ def test_eval_prints_figures_and_json_lines(tmp_path: Path) -> None:
     assert re.search(r"top-1 accuracy:\s+100\.0%", result.stdout)
     assert re.search(r"out-of-scope rejection:\s+100\.0%", result.stdout)
     lines = [json.loads(line) for line in lotse("eval", str(cases), "--json").stdout.splitlines()]
-    assert [l["entry"] for l in lines] == ["child-benefit", "bank-account", None]
-    assert all(set(l) == {"text", "lang", "expect", "entry", "score"} for l in lines)
+    assert [line["entry"] for line in lines] == ["child-benefit", "bank-account", None]
+    assert all(set(line) == {"text", "lang", "expect", "entry", "score"} for line in lines)
 
 
 def test_eval_reports_a_broken_file(tmp_path: Path) -> None:

@@ -23,7 +23,9 @@ async def call(http, method: str, **params):
 
 
 async def user_sends(http, user_id: int, text: str):
-    response = await http.post(f"/client/{http.token}/send", json={"user_id": user_id, "text": text, "language_code": "ar"})
+    response = await http.post(
+        f"/client/{http.token}/send", json={"user_id": user_id, "text": text, "language_code": "ar"}
+    )
     return response.json()["result"]
 
 
@@ -35,15 +37,25 @@ async def test_results_have_the_documented_shapes(http) -> None:
     assert status == 200
     for update in updates["result"]:
         assert shape_problems("Update", update) == []
-    status, sent = await call(http, "sendMessage", chat_id=77, text="<b>Hallo</b> &amp; willkommen", parse_mode="HTML",
-                              reply_markup='{"inline_keyboard": [[{"text": "Deutsch", "callback_data": "l:de:sig"}]]}')
+    status, sent = await call(
+        http,
+        "sendMessage",
+        chat_id=77,
+        text="<b>Hallo</b> &amp; willkommen",
+        parse_mode="HTML",
+        reply_markup='{"inline_keyboard": [[{"text": "Deutsch", "callback_data": "l:de:sig"}]]}',
+    )
     assert status == 200 and shape_problems("Message", sent["result"]) == []
     assert sent["result"]["entities"] == [{"type": "bold", "offset": 0, "length": 5}]
 
 
 async def test_telegram_errors(http, telegram_server) -> None:
     response = await http.post("/botnot-a-token/getMe")
-    assert response.status_code == 401 and response.json() == {"ok": False, "error_code": 401, "description": "Unauthorized"}
+    assert response.status_code == 401 and response.json() == {
+        "ok": False,
+        "error_code": 401,
+        "description": "Unauthorized",
+    }
     status, body = await call(http, "noSuchMethod")
     assert status == 404 and body["description"] == "Not Found"
     await user_sends(http, 78, "hi")
@@ -52,7 +64,14 @@ async def test_telegram_errors(http, telegram_server) -> None:
         ({"chat_id": 78, "text": "x" * 4097}, "message is too long"),
         ({"chat_id": 78, "text": "  "}, "message text is empty"),
         ({"chat_id": 4242, "text": "hi"}, "chat not found"),
-        ({"chat_id": 78, "text": "hi", "reply_markup": '{"inline_keyboard": [[{"text": "x", "callback_data": "' + "y" * 65 + '"}]]}'}, "BUTTON_DATA_INVALID"),
+        (
+            {
+                "chat_id": 78,
+                "text": "hi",
+                "reply_markup": '{"inline_keyboard": [[{"text": "x", "callback_data": "' + "y" * 65 + '"}]]}',
+            },
+            "BUTTON_DATA_INVALID",
+        ),
     ]
     for params, description in cases:
         status, body = await call(http, "sendMessage", **params)
@@ -61,7 +80,15 @@ async def test_telegram_errors(http, telegram_server) -> None:
 
 async def test_injected_rate_limit_carries_retry_after(http) -> None:
     await user_sends(http, 79, "hi")
-    await http.post(f"/client/{http.token}/fail", json={"method": "sendMessage", "error_code": 429, "description": "Too Many Requests: retry after 3", "retry_after": 3})
+    await http.post(
+        f"/client/{http.token}/fail",
+        json={
+            "method": "sendMessage",
+            "error_code": 429,
+            "description": "Too Many Requests: retry after 3",
+            "retry_after": 3,
+        },
+    )
     status, body = await call(http, "sendMessage", chat_id=79, text="hi")
     assert status == 429 and body["parameters"] == {"retry_after": 3}
     status, _ = await call(http, "sendMessage", chat_id=79, text="hi")
@@ -110,7 +137,9 @@ async def test_forms_json_and_query_strings_are_all_accepted(http) -> None:
     await user_sends(http, 82, "hi")
     by_json = await http.post(f"/bot{http.token}/sendMessage", json={"chat_id": 82, "text": "json"})
     by_query = await http.get(f"/bot{http.token}/sendMessage", params={"chat_id": 82, "text": "query"})
-    by_multipart = await http.post(f"/bot{http.token}/sendDocument", data={"chat_id": "82"}, files={"document": ("report.csv", b"a,b\n1,2\n")})
+    by_multipart = await http.post(
+        f"/bot{http.token}/sendDocument", data={"chat_id": "82"}, files={"document": ("report.csv", b"a,b\n1,2\n")}
+    )
     assert by_json.json()["ok"] and by_query.json()["ok"]
     document = by_multipart.json()["result"]["document"]
     assert document["file_name"] == "report.csv" and document["file_size"] == 8
@@ -118,8 +147,17 @@ async def test_forms_json_and_query_strings_are_all_accepted(http) -> None:
 
 async def test_callback_answers_only_once(http) -> None:
     await user_sends(http, 83, "hi")
-    _, sent = await call(http, "sendMessage", chat_id=83, text="pick", reply_markup='{"inline_keyboard": [[{"text": "a", "callback_data": "a"}]]}')
-    press = await http.post(f"/client/{http.token}/press", json={"user_id": 83, "message_id": sent["result"]["message_id"], "data": "forged-anything"})
+    _, sent = await call(
+        http,
+        "sendMessage",
+        chat_id=83,
+        text="pick",
+        reply_markup='{"inline_keyboard": [[{"text": "a", "callback_data": "a"}]]}',
+    )
+    press = await http.post(
+        f"/client/{http.token}/press",
+        json={"user_id": 83, "message_id": sent["result"]["message_id"], "data": "forged-anything"},
+    )
     query = press.json()["result"]
     assert shape_problems("CallbackQuery", query) == []
     status, _ = await call(http, "answerCallbackQuery", callback_query_id=query["id"], text="ok")

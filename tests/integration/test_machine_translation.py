@@ -89,7 +89,9 @@ async def test_second_request_is_served_from_the_cache(ctx, machine, engine) -> 
     assert engine.calls == calls  # no second call into Argos
     assert first.machine and not first.cached
     assert second.machine and second.cached and second.text == first.text
-    assert second.original == "Bitte bringen Sie Ihren Pass mit." and second.model_version == engine.model_version("de", "uk")
+    assert second.original == "Bitte bringen Sie Ihren Pass mit." and second.model_version == engine.model_version(
+        "de", "uk"
+    )
 
 
 async def test_staff_correction_becomes_curated(ctx, machine, engine) -> None:
@@ -137,7 +139,11 @@ async def test_personal_text_is_translated_but_never_cached(ctx, machine, engine
     result = await service.translate("Mein Name ist Olena, ich wohne in der Hauptstraße 5.", "de", "uk", store=False)
     assert result.machine and engine.calls == calls + 1
     async with ctx.db.session() as session:
-        rows = await session.scalar(select(func.count()).select_from(TranslationCacheEntry).where(TranslationCacheEntry.source_text.like("Mein Name%")))
+        rows = await session.scalar(
+            select(func.count())
+            .select_from(TranslationCacheEntry)
+            .where(TranslationCacheEntry.source_text.like("Mein Name%"))
+        )
     assert rows == 0
 
 
@@ -212,7 +218,9 @@ async def test_a_staff_reply_waits_for_a_busy_translator_then_falls_back_to_germ
     from bot.services import ServiceContext
 
     translator = MachineTranslator(engine, timeout=30, max_pending=1)
-    mt_ctx = ServiceContext(ctx.settings, ctx.db, ctx.kb, ctx.matcher, TranslationService(ctx.db, translator), ctx.clock)
+    mt_ctx = ServiceContext(
+        ctx.settings, ctx.db, ctx.kb, ctx.matcher, TranslationService(ctx.db, translator), ctx.clock
+    )
     try:
         profile = await services.register_contact(mt_ctx, 45, 45, "uk")
         case = await services.request_person(mt_ctx, profile)
@@ -235,7 +243,9 @@ async def test_a_staff_reply_waits_for_a_busy_translator_then_falls_back_to_germ
         translator.close()
 
 
-async def test_a_users_message_that_arrives_while_the_translator_is_busy_is_translated_for_staff_later(ctx, engine) -> None:
+async def test_a_users_message_that_arrives_while_the_translator_is_busy_is_translated_for_staff_later(
+    ctx, engine
+) -> None:
     import asyncio
 
     from sqlalchemy import select
@@ -246,7 +256,9 @@ async def test_a_users_message_that_arrives_while_the_translator_is_busy_is_tran
     from bot.services.staff import record_user_message
 
     translator = MachineTranslator(engine, timeout=30, max_pending=1)
-    mt_ctx = ServiceContext(ctx.settings, ctx.db, ctx.kb, ctx.matcher, TranslationService(ctx.db, translator), ctx.clock)
+    mt_ctx = ServiceContext(
+        ctx.settings, ctx.db, ctx.kb, ctx.matcher, TranslationService(ctx.db, translator), ctx.clock
+    )
     try:
         profile = await services.register_contact(mt_ctx, 46, 46, "uk")
         await services.request_person(mt_ctx, profile)
@@ -257,8 +269,14 @@ async def test_a_users_message_that_arrives_while_the_translator_is_busy_is_tran
         await occupying
         assert await services.translate_waiting_user_messages(mt_ctx) == 1
         async with ctx.db.session() as session:
-            line = await session.scalar(select(CaseMessage).where(CaseMessage.text == "Мені потрібна допомога з квартирою"))
-        assert (line.translated_text, line.translation_origin, line.translation_language) == (marker("en", "de"), "machine", "de")
+            line = await session.scalar(
+                select(CaseMessage).where(CaseMessage.text == "Мені потрібна допомога з квартирою")
+            )
+        assert (line.translated_text, line.translation_origin, line.translation_language) == (
+            marker("en", "de"),
+            "machine",
+            "de",
+        )
         assert await services.translate_waiting_user_messages(mt_ctx) == 0
     finally:
         translator.close()
@@ -285,7 +303,12 @@ def test_not_an_argos_package_is_refused(tmp_path, engine) -> None:
 
 def test_cli_installs_lists_and_translates_without_network(tmp_path, model_files) -> None:
     """A fresh process with every socket connection refused: install, list and translate still work."""
-    env = {**os.environ, "LOTSE_DATA_DIR": str(tmp_path), "LOTSE_DATABASE_URL": "", "LOTSE_MT_HOME": str(tmp_path / "argos")}
+    env = {
+        **os.environ,
+        "LOTSE_DATA_DIR": str(tmp_path),
+        "LOTSE_DATABASE_URL": "",
+        "LOTSE_MT_HOME": str(tmp_path / "argos"),
+    }
     env.pop("LOTSE_TELEGRAM_TOKEN", None)
     script = textwrap.dedent(
         """
@@ -302,7 +325,9 @@ def test_cli_installs_lists_and_translates_without_network(tmp_path, model_files
     )
 
     def lotse(*args: str) -> subprocess.CompletedProcess:
-        result = subprocess.run([sys.executable, "-c", script, *args], capture_output=True, text=True, env=env, timeout=300)
+        result = subprocess.run(
+            [sys.executable, "-c", script, *args], capture_output=True, text=True, env=env, timeout=300
+        )
         assert "NETWORK ACCESS ATTEMPTED" not in result.stderr, result.stderr
         return result
 
@@ -312,15 +337,28 @@ def test_cli_installs_lists_and_translates_without_network(tmp_path, model_files
         assert f"installed {pair[0]} -> {pair[1]}" in result.stdout
     listed = lotse("translate", "list")
     assert "de -> en" in listed.stdout and "en -> uk" in listed.stdout
-    first = json.loads(lotse("translate", "text", "--from", "de", "--to", "uk", "--json", "Wo ist das Bürgerbüro?").stdout)
-    assert first == {"text": marker("en", "uk"), "from": "de", "to": "uk", "origin": "machine", "cached": False, "model": first["model"]}
-    second = json.loads(lotse("translate", "text", "--from", "de", "--to", "uk", "--json", "Wo ist das Bürgerbüro?").stdout)
+    first = json.loads(
+        lotse("translate", "text", "--from", "de", "--to", "uk", "--json", "Wo ist das Bürgerbüro?").stdout
+    )
+    assert first == {
+        "text": marker("en", "uk"),
+        "from": "de",
+        "to": "uk",
+        "origin": "machine",
+        "cached": False,
+        "model": first["model"],
+    }
+    second = json.loads(
+        lotse("translate", "text", "--from", "de", "--to", "uk", "--json", "Wo ist das Bürgerbüro?").stdout
+    )
     assert second["cached"] is True
     review = json.loads(lotse("translate", "review", "--to", "uk", "--json").stdout)
     assert [(r["text"], r["translation"]) for r in review] == [("Wo ist das Bürgerbüro?", marker("en", "uk"))]
     corrected = lotse("translate", "correct", str(review[0]["id"]), "Де знаходиться Бюро громадян?")
     assert corrected.returncode == 0, corrected.stderr
-    third = json.loads(lotse("translate", "text", "--from", "de", "--to", "uk", "--json", "Wo ist das Bürgerbüro?").stdout)
+    third = json.loads(
+        lotse("translate", "text", "--from", "de", "--to", "uk", "--json", "Wo ist das Bürgerbüro?").stdout
+    )
     assert (third["text"], third["origin"]) == ("Де знаходиться Бюро громадян?", "curated")
     assert "no machine translations awaiting review" in lotse("translate", "review").stdout
     unknown = lotse("translate", "correct", "999999", "x")

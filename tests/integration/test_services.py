@@ -70,7 +70,9 @@ async def test_unanswered_question_opens_one_case_with_the_conversation(ctx, clo
 async def test_suggestion_choice_and_rejection_update_the_log(ctx) -> None:
     profile = await services.register_contact(ctx, 7, 7, "de")
     async with ctx.db.session() as session:
-        row = QuestionLog(asked_on=ctx.today(), language="de", text="x", entry_id="bank-account", score=50.0, outcome="suggested")
+        row = QuestionLog(
+            asked_on=ctx.today(), language="de", text="x", entry_id="bank-account", score=50.0, outcome="suggested"
+        )
         session.add(row)
         await session.commit()
     answer = await services.choose_suggestion(ctx, profile, row.id, "childcare-kita")

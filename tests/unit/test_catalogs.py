@@ -10,8 +10,8 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
 from translations import po_path, translator
-from translations.languages import CURATED_LANGUAGES
 from translations.catalog import LOCALE_DIR
+from translations.languages import CURATED_LANGUAGES
 
 ROOT = Path(__file__).resolve().parents[2]
 CATALOG_LANGUAGES = [lang for lang in CURATED_LANGUAGES if lang != "en"]
@@ -20,7 +20,9 @@ CATALOG_LANGUAGES = [lang for lang in CURATED_LANGUAGES if lang != "en"]
 def source_messages() -> set[str]:
     found = set()
     for directory in ("bot", "intents", "admin"):
-        for _, _, message, _, _ in extract_from_dir(ROOT / directory, keywords={"_": None, "N_": None, "gettext": None}):
+        for _, _, message, _, _ in extract_from_dir(
+            ROOT / directory, keywords={"_": None, "N_": None, "gettext": None}
+        ):
             found.add(message if isinstance(message, str) else message[0])
     return found
 

@@ -57,9 +57,17 @@ def test_no_invented_phone_numbers_in_answers(kb) -> None:
         for language, text in entry.texts.items():
             for match in phone_like.finditer(text.answer):
                 number = match.group(0).strip()
-                if re.fullmatch(r"(19|20)\d\d", number) or len(number.replace(" ", "")) <= 4 and number not in {"112", "110"}:
+                if (
+                    re.fullmatch(r"(19|20)\d\d", number)
+                    or len(number.replace(" ", "")) <= 4
+                    and number not in {"112", "110"}
+                ):
                     continue  # years, amounts like 1000 or 2290
-                assert number in ALLOWED_NUMBERS or any(number in allowed for allowed in ALLOWED_NUMBERS), (entry.id, language, number)
+                assert number in ALLOWED_NUMBERS or any(number in allowed for allowed in ALLOWED_NUMBERS), (
+                    entry.id,
+                    language,
+                    number,
+                )
 
 
 def test_sample_organisations_have_no_phone_numbers(kb) -> None:
@@ -100,14 +108,20 @@ def test_unknown_organisation_points_at_file_and_line(broken: Path) -> None:
     path = broken / "entries" / "daily-life.yaml"
     _replace(path, "buergerbuero", "rathaus-xyz")
     problems = check_knowledge_base(broken)[1]
-    assert any(p.path == path and p.line == _line_of(path, "rathaus-xyz") and "unknown organisation 'rathaus-xyz'" in p.message for p in problems), problems
+    assert any(
+        p.path == path and p.line == _line_of(path, "rathaus-xyz") and "unknown organisation 'rathaus-xyz'" in p.message
+        for p in problems
+    ), problems
 
 
 def test_answer_too_long_points_at_the_answer(broken: Path) -> None:
     path = broken / "texts" / "tr" / "daily-life.yaml"
     text = path.read_text(encoding="utf-8")
     start = text.index("    answer:")
-    path.write_text(text[:start] + "    answer: " + "x" * 900 + "\n    answer_was:" + text[start + len("    answer:") :], encoding="utf-8")
+    path.write_text(
+        text[:start] + "    answer: " + "x" * 900 + "\n    answer_was:" + text[start + len("    answer:") :],
+        encoding="utf-8",
+    )
     problems = check_knowledge_base(broken)[1]
     messages = [str(p) for p in problems if p.path == path]
     assert any("answer" in m and "800" in m for m in messages), messages
@@ -117,7 +131,9 @@ def test_answer_too_long_points_at_the_answer(broken: Path) -> None:
 def test_missing_language_is_reported_per_entry(broken: Path) -> None:
     (broken / "texts" / "fa" / "money.yaml").unlink()
     problems = check_knowledge_base(broken)[1]
-    assert any("child-benefit" in p.message and "fa" in p.message and p.path.name == "money.yaml" for p in problems), problems
+    assert any("child-benefit" in p.message and "fa" in p.message and p.path.name == "money.yaml" for p in problems), (
+        problems
+    )
 
 
 def test_duplicate_example_question_across_entries(broken: Path) -> None:
@@ -143,4 +159,6 @@ def test_unknown_field_and_bad_date(broken: Path) -> None:
     path = broken / "entries" / "support.yaml"
     _replace(path, "reviewed: 2026-11-22", "reviewed: 2099-01-01")
     problems = check_knowledge_base(broken)[1]
-    assert any(p.path == path and "future" in p.message and p.line == _line_of(path, "2099-01-01") for p in problems), problems
+    assert any(p.path == path and "future" in p.message and p.line == _line_of(path, "2099-01-01") for p in problems), (
+        problems
+    )

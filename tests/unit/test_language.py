@@ -28,7 +28,16 @@ def test_no_letters_no_language() -> None:
 
 @pytest.mark.parametrize(
     ("code", "expected"),
-    [("de", "de"), ("de-AT", "de"), ("pt-br", None), ("fa-IR", "fa"), ("prs", "fa"), ("UK", "uk"), (None, None), ("", None)],
+    [
+        ("de", "de"),
+        ("de-AT", "de"),
+        ("pt-br", None),
+        ("fa-IR", "fa"),
+        ("prs", "fa"),
+        ("UK", "uk"),
+        (None, None),
+        ("", None),
+    ],
 )
 def test_telegram_language_codes(code, expected) -> None:
     assert normalize_language_code(code) == expected

@@ -33,7 +33,9 @@ def test_a_machine_translated_interface_marks_every_message_and_explains_the_mar
     from knowledge import KnowledgeBase
     from translations.catalog import register_machine_catalog
 
-    register_machine_catalog("so", {NOTE_MACHINE_INTERFACE: "Qoraalladan waa tarjumaad mashiin.", "start again": "mar kale bilow"})
+    register_machine_catalog(
+        "so", {NOTE_MACHINE_INTERFACE: "Qoraalladan waa tarjumaad mashiin.", "start again": "mar kale bilow"}
+    )
     signer = CallbackSigner(b"secret")
     somali = Renderer(KnowledgeBase({}, {}), signer, 1, "so")
     welcome = somali.welcome()[0].html
@@ -42,5 +44,8 @@ def test_a_machine_translated_interface_marks_every_message_and_explains_the_mar
     assert help_text.startswith(MACHINE_MARK) and "mar kale bilow" in help_text
 
     for curated in ("de", "ar", "en"):
-        for reply in Renderer(KnowledgeBase({}, {}), signer, 1, curated).welcome() + Renderer(KnowledgeBase({}, {}), signer, 1, curated).help():
+        for reply in (
+            Renderer(KnowledgeBase({}, {}), signer, 1, curated).welcome()
+            + Renderer(KnowledgeBase({}, {}), signer, 1, curated).help()
+        ):
             assert MACHINE_MARK.strip() not in reply.html  # curated catalogs carry no machine mark

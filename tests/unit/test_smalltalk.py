@@ -30,6 +30,8 @@ def test_small_talk(text: str, kind) -> None:
     assert classify_small_talk(text) == kind
 
 
-@pytest.mark.parametrize("text", ["Hallo, wo bekomme ich Kindergeld?", "hi I need a flat", "مرحبا بدي اعمل انملدونغ", "112"])
+@pytest.mark.parametrize(
+    "text", ["Hallo, wo bekomme ich Kindergeld?", "hi I need a flat", "مرحبا بدي اعمل انملدونغ", "112"]
+)
 def test_questions_are_not_small_talk(text: str) -> None:
     assert classify_small_talk(text) is None
