@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Collection, Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -10,8 +11,6 @@ from intents.normalize import script_of
 
 if TYPE_CHECKING:
     from lingua import LanguageDetector
-
-SUPPORTED: tuple[str, ...] = ("de", "en", "ar", "fa", "uk", "ru", "tr")
 
 _PERSIAN_LETTERS = set("پچژگکی")  # letters Persian keyboards produce and Arabic ones do not
 _ARABIC_ONLY = set("ةىكيئؤإأ")
@@ -21,17 +20,17 @@ _TURKISH_LETTERS = set("şğıİ")
 _GERMAN_LETTERS = set("äöüß")
 
 
-def normalize_language_code(code: str | None) -> str | None:
-    """Map Telegram's IETF tags ('pt-br', 'de-AT', 'fa-IR') to a supported code, or None."""
+def normalize_language_code(code: str | None, supported: Collection[str]) -> str | None:
+    """Map Telegram's IETF tags ('pt-br', 'de-AT', 'fa-IR') to one of `supported`, or None."""
     if not code:
         return None
     base = code.replace("_", "-").split("-", 1)[0].lower()
     if base == "prs":  # Dari is written and read like Persian
         base = "fa"
-    return base if base in SUPPORTED else None
+    return base if base in supported else None
 
 
-def detect_language(text: str, candidates: tuple[str, ...] = SUPPORTED) -> str | None:
+def detect_language(text: str, candidates: Sequence[str]) -> str | None:
     """The most likely language of `text` among `candidates`, or None when it cannot tell."""
     letters = [c for c in text if c.isalpha()]
     if not letters:

@@ -204,6 +204,8 @@ class Matcher:
 
     def match(self, text: str, language: str) -> MatchResult:
         """Rank entries for `text` written in `language` (falls back to English's pool if unknown)."""
+        if not self._pools:  # nothing indexed: nothing fits
+            return MatchResult(language, (), "none")
         pool_language = language if language in self._pools else ("en" if "en" in self._pools else self.languages[0])
         pool = self._pools[pool_language]
         query = tokens(text, pool_language)
@@ -232,7 +234,7 @@ class Matcher:
         another of the indexed languages (a German speaker writing Arabic, say), match in that one too and
         keep the better result. This is what the bot and `lotse eval` use."""
         detected = detect_language(text, self.languages) if language is None else None
-        primary = language or detected or ("de" if "de" in self._pools else self.languages[0])
+        primary = language or detected or ("de" if "de" in self._pools or not self.languages else self.languages[0])
         result = self.match(text, primary)
         if result.decision == "answer":
             return result
@@ -247,6 +249,8 @@ class Matcher:
     def explain(self, text: str, language: str) -> list[tuple[str, float, dict[str, float]]]:
         """For each content word of `text`: its weight and the vocabulary words it matched (for
         `lotse ask --explain`, to see why a question lands where it does)."""
+        if not self._pools:
+            return []
         pool = self._pools.get(language) or self._pools[self.languages[0]]
         rows = []
         for token in dict.fromkeys(tokens(text, language)):
@@ -353,8 +357,8 @@ def _find_similar(pool: _Pool, token: str) -> dict[str, float]:
     if len(token) >= _PREFIX_LEN + 1:
         # Compounds: "busfahrkarte" ends with the known "fahrkarte" (and the other way round).
         for other in pool.by_suffix.get(token[-_PREFIX_LEN:], ()):
-            shorter, longer = sorted((token, other), key=len)
-            if other != token and len(shorter) >= 5 and longer.endswith(shorter) and len(shorter) >= 0.45 * len(longer):
+            short, long = sorted((token, other), key=len)
+            if other != token and len(short) >= 5 and long.endswith(short) and len(short) >= 0.45 * len(long):
                 matches[other] = max(matches.get(other, 0.0), 0.8)
     if token not in pool.vocabulary and len(token) >= 5:
         # Typos: one edit in a word of 5-7 letters, two in longer words. Shorter words are left to exact

@@ -28,7 +28,7 @@ def _lexicon() -> dict[str, SmallTalk]:
     words: dict[str, SmallTalk] = {}
     for kind in ("greeting", "bye", "thanks"):  # later kinds win: "thanks, bye" is thanks
         for word in normalize(RAW_SMALL_TALK[kind]).split():
-            words[word] = kind  # type: ignore[assignment]
+            words[word] = kind
     return words
 
 
@@ -61,5 +61,5 @@ def classify_small_talk(text: str) -> SmallTalk | None:
         return None
     for kind in ("thanks", "bye", "greeting"):
         if kind in kinds:
-            return kind  # type: ignore[return-value]
+            return kind
     return None

@@ -334,7 +334,9 @@ def _load_texts(
             found.add(directory / lang, 1, f"no texts for language {lang!r}")
         for path in files:
             raw = found.load(path)
-            model = found.validate(_TextsFileModel, raw, path) if raw is not None else None
+            if raw is None:
+                continue
+            model = found.validate(_TextsFileModel, raw, path)
             if model is None:
                 continue
             if model.language != lang:

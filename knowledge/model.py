@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-LANGUAGES: tuple[str, ...] = ("de", "en", "ar", "fa", "uk", "ru", "tr")
-ORIGINAL_LANGUAGE = "de"
+from translations.languages import CURATED_LANGUAGES, ORIGINAL_LANGUAGE
+
+LANGUAGES = CURATED_LANGUAGES  # the languages every entry is written in (the list lives in translations.languages)
+__all__ = ["LANGUAGES", "ORIGINAL_LANGUAGE"]
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,9 @@
-"""The languages Lotse knows: seven with curated text, more through machine translation.
+"""The languages Lotse knows: the one place that lists them.
 
-Each language is named in itself (for the language picker). A machine-only language is offered only
-while an installed translation model covers it (see `offered_languages`).
+Seven languages have curated text (the knowledge base and the interface catalogs); more are reached
+through offline machine translation, each offered only while an installed model covers it (see
+`offered_languages`). Each language is named in itself, for the language picker. `intents` does not import
+this module (it is a pure library): callers pass these lists in.
 """
 
 from __future__ import annotations
@@ -9,6 +11,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 CURATED_LANGUAGES: tuple[str, ...] = ("de", "en", "ar", "fa", "uk", "ru", "tr")
+
+ORIGINAL_LANGUAGE = "de"  # the knowledge base is written in German; staff read and write German
+STAFF_LANGUAGE = ORIGINAL_LANGUAGE
+FALLBACK_LANGUAGES: tuple[str, ...] = ("en", "de")  # what a user reads when nothing reaches their language
 
 LANGUAGE_NAMES: dict[str, str] = {
     "de": "Deutsch",
@@ -37,6 +43,10 @@ LANGUAGE_NAMES: dict[str, str] = {
 
 MACHINE_CANDIDATES: tuple[str, ...] = tuple(code for code in LANGUAGE_NAMES if code not in CURATED_LANGUAGES)
 RTL_LANGUAGES: frozenset[str] = frozenset({"ar", "fa", "ps", "ckb", "ur"})
+
+
+def is_curated(language: str) -> bool:
+    return language in CURATED_LANGUAGES
 
 
 def offered_languages(machine_covers: Callable[[str], bool]) -> list[str]:

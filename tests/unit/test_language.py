@@ -3,6 +3,7 @@
 import pytest
 
 from intents.language import detect_language, normalize_language_code
+from translations.languages import CURATED_LANGUAGES
 
 
 @pytest.mark.parametrize(
@@ -19,11 +20,11 @@ from intents.language import detect_language, normalize_language_code
     ],
 )
 def test_detects_the_bots_languages(text: str, language: str) -> None:
-    assert detect_language(text) == language
+    assert detect_language(text, CURATED_LANGUAGES) == language
 
 
 def test_no_letters_no_language() -> None:
-    assert detect_language("112 !!!") is None
+    assert detect_language("112 !!!", CURATED_LANGUAGES) is None
 
 
 @pytest.mark.parametrize(
@@ -40,4 +41,4 @@ def test_no_letters_no_language() -> None:
     ],
 )
 def test_telegram_language_codes(code, expected) -> None:
-    assert normalize_language_code(code) == expected
+    assert normalize_language_code(code, CURATED_LANGUAGES) == expected
