@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gettext
 import io
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
@@ -72,10 +73,11 @@ def has_machine_catalog(language: str) -> bool:
     return language in _machine_catalogs
 
 
-def translator(language: str):
+def translator(language: str) -> Callable[[str], str]:
     """`gettext` for one language: `_ = translator(lang)` then `_("Text")`. Curated catalogs first, then a
     registered machine catalog; anything missing falls back to the English source text."""
     machine = _machine_catalogs.get(language)
     if machine is not None:
         return lambda message: machine.get(message, message)
-    return translations(language).gettext
+    gettext_: Callable[[str], str] = translations(language).gettext
+    return gettext_

@@ -7,10 +7,13 @@ survive the round trip stays in English rather than breaking the message.
 
 from __future__ import annotations
 
+import logging
 import re
 
 from translations.catalog import has_machine_catalog, po_path, register_machine_catalog, template_messages
 from translations.service import TranslationService, TranslationUnavailable
+
+log = logging.getLogger(__name__)
 
 _PLACEHOLDER = re.compile(r"\{\w+\}")
 
@@ -43,14 +46,25 @@ async def prepare_machine_interface(service: TranslationService, language: str) 
     if not service.machine_available("en", language):
         return False
     messages: dict[str, str] = {}
-    for message in template_messages():
+    template = template_messages()
+    failures: list[str] = []
+    for message in template:
         protected, names = protect(message)
         try:
             translated = await service.translate(protected, "en", language)
-        except TranslationUnavailable:
+        except TranslationUnavailable as exc:
+            failures.append(str(exc))
             continue
         restored = restore(translated.text, names)
         if restored is not None and restored.strip():
             messages[message] = restored
+    if failures:  # once per language and process: the texts stay in English, and someone should know why
+        log.warning(
+            "%d of %d interface texts could not be machine-translated into %s and stay in English; first error: %s",
+            len(failures),
+            len(template),
+            language,
+            failures[0],
+        )
     register_machine_catalog(language, messages)
     return True

@@ -47,6 +47,10 @@ class MachineTranslationTimeout(MachineTranslationError):
     """The translation took longer than the configured timeout."""
 
 
+class MachineTranslationFailed(MachineTranslationError):
+    """The model itself failed (a broken or incompatible package): Argos raised while translating."""
+
+
 class InvalidModelPackage(ValueError):
     """A file that is not an Argos Translate package (.argosmodel)."""
 
@@ -134,6 +138,8 @@ def read_package_metadata(path: Path) -> dict[str, Any]:
             metadata = json.loads(archive.read(names[0]))
         except json.JSONDecodeError as exc:
             raise InvalidModelPackage(f"{path}: metadata.json is not valid JSON") from exc
+        if not isinstance(metadata, dict):
+            raise InvalidModelPackage(f"{path}: metadata.json is not a JSON object")
         folder = names[0].split("/")[0]
         if not any(n.startswith(f"{folder}/model/") for n in archive.namelist()):
             raise InvalidModelPackage(f"{path} has no CTranslate2 model/ folder")
@@ -193,6 +199,18 @@ class ArgosEngine:
                 return model
         raise InvalidModelPackage(f"{path} was extracted but Argos does not list it as installed")
 
+    def uninstall(self, source: str, target: str) -> bool:
+        """Remove the installed package of a language pair; False when there is none."""
+        from argostranslate import package
+
+        with self._lock:
+            found = [p for p in package.get_installed_packages() if (p.from_code, p.to_code) == (source, target)]
+            for existing in found:
+                self._forget_loaded()
+                package.uninstall(existing)
+            self._installed = None
+        return bool(found)
+
     def route(self, source: str, target: str) -> list[InstalledModel] | None:
         """The models a translation would use: one (direct) or two (through English), or None."""
         by_pair = {(m.source, m.target): m for m in self.installed()}
@@ -219,7 +237,10 @@ class ArgosEngine:
             if translation is None:
                 raise MachineTranslationUnavailable(f"Argos has no translation {source} to {target}")
             self.calls += 1
-            result = translation.translate(text)
+            try:
+                result = str(translation.translate(text))
+            except Exception as exc:  # Argos and CTranslate2 raise anything on a broken model: it is a failure
+                raise MachineTranslationFailed(f"the {source}->{target} model failed: {exc!r}") from exc
             self._track(translation)
             return result
 

@@ -1,29 +1,30 @@
 """One interface for every translation: `translate(text, source, target)`.
 
 Curated text always wins: a knowledge-base title or answer is served in the other language's curated
-version. Then the persistent cache (staff-corrected rows first, then machine rows of the current model
-version). Only then Argos Translate, whose output is stored, so a text is machine-translated once.
+version (the caller hands in a `CuratedLookup`). Then the persistent cache behind a `TranslationStore`
+(staff-corrected rows first, then machine rows of the current model version). Only then Argos Translate,
+whose output is stored, so a text is machine-translated once.
+
+This package does not import `bot`: the cache's storage is an interface here, implemented in `bot/db`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
+import logging
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, Protocol
 
-from sqlalchemy import select
-from sqlalchemy.orm import aliased
-
-from bot.db import Database, TranslationCacheEntry, utcnow
-from knowledge import KnowledgeBase
 from translations.machine import (
     MachineTranslationBusy,
     MachineTranslationError,
     MachineTranslationUnavailable,
     MachineTranslator,
 )
+
+log = logging.getLogger(__name__)
 
 CURATED_VERSION = "curated"
 
@@ -36,6 +37,14 @@ class TranslationUnavailable(Exception):
 
 class TranslationBusy(TranslationUnavailable):
     """A model exists but the translation queue is full right now: trying again later may succeed."""
+
+
+class UnknownCachedTranslation(LookupError):
+    """No cached translation with that id (`lotse translate correct`)."""
+
+
+class InvalidCorrection(ValueError):
+    """A staff correction that cannot be stored (empty, or it loses a placeholder)."""
 
 
 @dataclass(frozen=True)
@@ -69,49 +78,36 @@ class CachedTranslation:
     model_version: str
     created_at: dt.datetime
 
-    @classmethod
-    def of(cls, row: TranslationCacheEntry) -> CachedTranslation:
-        return cls(
-            row.id,
-            row.source_language,
-            row.target_language,
-            row.source_text,
-            row.translated_text,
-            row.curated,
-            row.model_version,
-            row.created_at,
-        )
+
+class TranslationStore(Protocol):
+    """Where translations made once are kept (implemented on the database in `bot/db`)."""
+
+    async def find(self, text: str, source: str, target: str, versions: Sequence[str]) -> list[CachedTranslation]:
+        """Stored translations of exactly `text` for the pair, of any of `versions`."""
+        ...
+
+    async def save(self, text: str, source: str, target: str, version: str, translated: str, *, curated: bool) -> None:
+        """Store (or replace) the translation of `text` for the pair and version."""
+        ...
+
+    async def get(self, cache_id: int) -> CachedTranslation | None: ...
+
+    async def awaiting_review(self, target: str | None, limit: int) -> list[CachedTranslation]:
+        """Machine translations no person has corrected yet, newest first."""
+        ...
 
 
-def source_hash(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+class CuratedLookup(Protocol):
+    """Curated text that is a translation of `text` (a knowledge-base answer in another language), or None."""
 
-
-class CuratedTexts:
-    """Knowledge-base titles and answers, to serve a curated translation instead of a machine one."""
-
-    def __init__(self, kb: KnowledgeBase) -> None:
-        self._kb = kb
-        self._index: dict[tuple[str, str], tuple[str, str]] = {}
-        for entry in kb.entries.values():
-            for language, text in entry.texts.items():
-                self._index[(language, text.title.strip())] = (entry.id, "title")
-                self._index[(language, text.answer.strip())] = (entry.id, "answer")
-
-    def lookup(self, text: str, source: str, target: str) -> str | None:
-        found = self._index.get((source, text.strip()))
-        if found is None:
-            return None
-        entry_id, field = found
-        translated = self._kb.entries[entry_id].text(target)
-        return getattr(translated, field) if translated else None
+    def lookup(self, text: str, source: str, target: str) -> str | None: ...
 
 
 class TranslationService:
     def __init__(
-        self, db: Database, machine: MachineTranslator | None = None, curated: CuratedTexts | None = None
+        self, store: TranslationStore, machine: MachineTranslator | None = None, curated: CuratedLookup | None = None
     ) -> None:
-        self.db = db
+        self.store = store
         self.machine = machine
         self.curated = curated
 
@@ -138,100 +134,45 @@ class TranslationService:
             raise TranslationUnavailable(f"no curated text and no machine translation model for {source} to {target}")
         try:
             result = await self.machine.translate(text, source, target)
-        except MachineTranslationUnavailable as exc:
-            raise TranslationUnavailable(str(exc)) from exc
         except MachineTranslationBusy as exc:
             raise TranslationBusy(str(exc)) from exc
+        except MachineTranslationUnavailable as exc:
+            raise TranslationUnavailable(str(exc)) from exc
         except MachineTranslationError as exc:
             raise TranslationUnavailable(f"machine translation failed: {exc}") from exc
         if store:
-            await self._store(text, source, target, version, result, curated=False)
+            await self.store.save(text, source, target, version, result, curated=False)
         return Translated(result, source, target, text, "machine", model_version=version)
 
     async def correct(self, text: str, source: str, target: str, corrected: str) -> Translated:
         """Staff correct a translation: from now on it is curated and served for this text."""
-        await self._store(text, source, target, CURATED_VERSION, corrected, curated=True)
+        await self.store.save(text, source, target, CURATED_VERSION, corrected, curated=True)
         return Translated(corrected, source, target, text, "curated", cached=True)
 
     async def awaiting_review(self, target: str | None = None, limit: int = 50) -> list[CachedTranslation]:
         """Machine translations in the cache that no person has corrected yet, newest first."""
-        corrected = aliased(TranslationCacheEntry)
-        reviewed = (
-            select(corrected.id)
-            .where(
-                corrected.curated.is_(True),
-                corrected.source_language == TranslationCacheEntry.source_language,
-                corrected.target_language == TranslationCacheEntry.target_language,
-                corrected.source_hash == TranslationCacheEntry.source_hash,
-            )
-            .exists()
-        )
-        query = select(TranslationCacheEntry).where(TranslationCacheEntry.curated.is_(False), ~reviewed)
-        if target:
-            query = query.where(TranslationCacheEntry.target_language == target)
-        async with self.db.session() as session:
-            rows = (await session.scalars(query.order_by(TranslationCacheEntry.id.desc()).limit(limit))).all()
-        return [CachedTranslation.of(row) for row in rows]
+        return await self.store.awaiting_review(target, limit)
 
     async def correct_cached(self, cache_id: int, corrected: str) -> Translated:
-        """Staff correct a cached translation (by its id in `awaiting_review`); raises KeyError if unknown."""
+        """Staff correct a cached translation (by its id in `awaiting_review`)."""
         if not corrected.strip():
-            raise ValueError("the corrected translation is empty")
-        async with self.db.session() as session:
-            row = await session.get(TranslationCacheEntry, cache_id)
+            raise InvalidCorrection("the corrected translation is empty")
+        row = await self.store.get(cache_id)
         if row is None:
-            raise KeyError(cache_id)
+            raise UnknownCachedTranslation(f"no cached translation #{cache_id}")
         markers = sorted(set(re.findall(r"§\d+", row.source_text)))
         missing = [m for m in markers if corrected.count(m) != 1]
         if missing:  # an interface text: its placeholders must survive the correction
-            raise ValueError(f"keep each of {' '.join(markers)} exactly once: they stand for values filled in later")
-        return await self.correct(row.source_text, row.source_language, row.target_language, corrected.strip())
+            raise InvalidCorrection(
+                f"keep each of {' '.join(markers)} exactly once: they stand for values filled in later"
+            )
+        return await self.correct(row.source_text, row.source, row.target, corrected.strip())
 
     async def _cached(self, text: str, source: str, target: str, version: str | None) -> Translated | None:
-        versions = [CURATED_VERSION] + ([version] if version else [])
-        async with self.db.session() as session:
-            rows = (await session.scalars(_rows_for(text, source, target, versions))).all()
-        rows = [row for row in rows if row.source_text == text]  # a hash collision must not leak a wrong text
+        rows = await self.store.find(text, source, target, [CURATED_VERSION] + ([version] if version else []))
         if not rows:
             return None
         row = next((r for r in rows if r.curated), rows[0])
         origin: Origin = "curated" if row.curated else "machine"
-        return Translated(
-            row.translated_text,
-            source,
-            target,
-            text,
-            origin,
-            cached=True,
-            model_version=None if row.curated else row.model_version,
-        )
-
-    async def _store(
-        self, text: str, source: str, target: str, version: str, translated: str, *, curated: bool
-    ) -> None:
-        async with self.db.session() as session:
-            row = await session.scalar(_rows_for(text, source, target, [version]))
-            if row is None:
-                row = TranslationCacheEntry(
-                    source_language=source,
-                    target_language=target,
-                    source_hash=source_hash(text),
-                    model_version=version,
-                    source_text=text,
-                    created_at=utcnow(),
-                )
-                session.add(row)
-            row.translated_text = translated
-            row.curated = curated
-            row.updated_at = utcnow()
-            await session.commit()
-
-
-def _rows_for(text: str, source: str, target: str, versions: list[str]):
-    """The cache rows for one text and language pair, of the given model versions."""
-    return select(TranslationCacheEntry).where(
-        TranslationCacheEntry.source_language == source,
-        TranslationCacheEntry.target_language == target,
-        TranslationCacheEntry.source_hash == source_hash(text),
-        TranslationCacheEntry.model_version.in_(versions),
-    )
+        model_version = None if row.curated else row.model_version
+        return Translated(row.translated_text, source, target, text, origin, cached=True, model_version=model_version)
