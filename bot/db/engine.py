@@ -1,12 +1,15 @@
-"""Engine, sessions and migrations (Alembic, applied by `lotse db upgrade` and at start-up)."""
+"""Engine, sessions and migrations (Alembic, applied by `lotse db upgrade` and at bot start-up only)."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any, cast
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import event
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, CursorResult, Result, event
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
@@ -15,7 +18,7 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 class Database:
     """One engine and its session factory; `session()` is the unit of work for a service call."""
 
-    def __init__(self, url: str, *, echo: bool = False, connect_args: dict | None = None) -> None:
+    def __init__(self, url: str, *, echo: bool = False, connect_args: dict[str, Any] | None = None) -> None:
         self.url = url
         if url.startswith("sqlite"):
             _ensure_sqlite_directory(url)
@@ -24,13 +27,30 @@ class Database:
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
         self.session = async_sessionmaker(self.engine, expire_on_commit=False, class_=AsyncSession)
 
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
     async def upgrade(self) -> None:
         """Apply all Alembic migrations up to the newest."""
         async with self.engine.begin() as connection:
             await connection.run_sync(_upgrade)
 
+    async def revision(self) -> tuple[str | None, str]:
+        """The schema's current Alembic revision (None for an empty database) and the newest one."""
+        async with self.engine.connect() as connection:
+            current = await connection.run_sync(lambda sync: MigrationContext.configure(sync).get_current_revision())
+        head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+        assert head is not None
+        return current, head
+
     async def dispose(self) -> None:
         await self.engine.dispose()
+
+
+def rows_affected(result: Result[Any]) -> int:
+    """How many rows an UPDATE or DELETE changed (its result is a CursorResult)."""
+    return cast(CursorResult[Any], result).rowcount
 
 
 def alembic_config() -> Config:
@@ -39,13 +59,13 @@ def alembic_config() -> Config:
     return config
 
 
-def _upgrade(sync_connection) -> None:
+def _upgrade(sync_connection: Connection) -> None:
     config = alembic_config()
     config.attributes["connection"] = sync_connection
     command.upgrade(config, "head")
 
 
-def _sqlite_pragmas(dbapi_connection, _record) -> None:
+def _sqlite_pragmas(dbapi_connection: Any, _record: object) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")

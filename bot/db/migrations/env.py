@@ -27,7 +27,7 @@ def _run_online() -> None:
     from bot.settings import get_settings
 
     async def run() -> None:
-        engine = create_async_engine(get_settings().effective_database_url)
+        engine = create_async_engine(get_settings().database_url)
         async with engine.begin() as conn:
             await conn.run_sync(_run)
         await engine.dispose()

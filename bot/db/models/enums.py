@@ -1,0 +1,74 @@
+"""Every status and kind the database stores, as `StrEnum`s.
+
+Each column that holds one has a CHECK constraint naming the allowed values (see `one_of`), so a typo in
+code fails at the database instead of writing a state nobody handles.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+import sqlalchemy as sa
+
+
+class Sender(StrEnum):
+    USER = "user"
+    BOT = "bot"
+    STAFF = "staff"
+
+
+class CaseStatus(StrEnum):
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class CaseReason(StrEnum):
+    TALK_TO_PERSON = "talk_to_person"  # the user asked for a person
+    UNANSWERED = "unanswered"  # the bot had no checked answer
+
+
+class TranslationOrigin(StrEnum):
+    """Who wrote the translation stored beside a hand-over message."""
+
+    IDENTITY = "identity"  # same language: nothing to translate
+    CURATED = "curated"  # a person wrote it (a knowledge-base text, a staff correction)
+    MACHINE = "machine"  # offline machine translation
+    NONE = "none"  # no translation possible: the other side reads the original
+    PENDING = "pending"  # the translator was busy; the bot's tick translates it as soon as it can
+
+
+class QuestionOutcome(StrEnum):
+    ANSWERED = "answered"
+    SUGGESTED = "suggested"
+    CHOSEN = "chosen"  # the user picked one of the suggested entries
+    UNANSWERED = "unanswered"
+    EMERGENCY = "emergency"
+
+
+class OutboxKind(StrEnum):
+    STAFF_REPLY = "staff_reply"
+
+
+class OutboxStatus(StrEnum):
+    PENDING = "pending"  # waiting to be claimed
+    SENDING = "sending"  # claimed by a process (a claim older than a few minutes is stale)
+    SENT = "sent"
+    FAILED = "failed"  # given up: too many attempts, or the user blocked the bot
+
+
+def enum_type(enum: type[StrEnum], length: int = 16) -> sa.Enum:
+    """A VARCHAR column that reads and writes `enum` members (the CHECK constraint comes from `one_of`)."""
+    return sa.Enum(
+        enum,
+        native_enum=False,
+        create_constraint=False,
+        length=length,
+        validate_strings=True,
+        values_callable=lambda members: [member.value for member in members],
+    )
+
+
+def one_of(column: str, enum: type[StrEnum], table: str) -> sa.CheckConstraint:
+    """CHECK (column IN (...)) named ck_<table>_<column>, the same name the migration gives it."""
+    values = ", ".join(f"'{member.value}'" for member in enum)
+    return sa.CheckConstraint(f"{column} IN ({values})", name=f"ck_{table}_{column}")
