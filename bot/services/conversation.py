@@ -11,15 +11,16 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from bot.db import Message, QuestionLog
-from bot.services.cases import CaseInfo, open_case
+from bot.db import CaseReason, Message, QuestionLog, QuestionOutcome, Sender
 from bot.services.context import ServiceContext
-from bot.services.localize import LocalizedEntry, localize
+from bot.services.errors import UnknownQuestion
+from bot.services.handover import CaseInfo, open_case, record_user_message
+from bot.services.localize import LocalizedEntry, localize, report_translation_failure
 from bot.services.privacy import redact
-from bot.services.staff import record_user_message
 from bot.services.users import UserProfile
-from intents import SmallTalk, classify_small_talk
+from intents import MatchResult, SmallTalk, classify_small_talk
 from knowledge import KnowledgeEntry
+from translations.machine import PIVOT_LANGUAGE
 from translations.service import TranslationUnavailable
 
 MAX_MATCHED_CHARS = 1000  # a question longer than this is matched on its beginning; it is stored whole
@@ -57,12 +58,8 @@ class SmallTalkReply:
 Outcome = Answer | Suggestions | NoAnswer | SmallTalkReply
 
 
-class UnknownQuestion(LookupError):
-    """A log id or entry id that does not exist (e.g. from a forged button)."""
-
-
 async def remember(
-    ctx: ServiceContext, profile: UserProfile, sender: str, text: str, entry_id: str | None = None
+    ctx: ServiceContext, profile: UserProfile, sender: Sender, text: str, entry_id: str | None = None
 ) -> None:
     """Add a line to the user's recent conversation."""
     async with ctx.db.session() as session:
@@ -82,7 +79,7 @@ async def remember(
 async def handle_question(ctx: ServiceContext, profile: UserProfile, text: str) -> Outcome:
     """Decide how to respond to a free-text message."""
     text = text.strip()
-    await remember(ctx, profile, "user", text)
+    await remember(ctx, profile, Sender.USER, text)
     await record_user_message(ctx, profile, text)  # staff see it in the hand-over, translated to German
 
     small_talk = classify_small_talk(text)
@@ -91,9 +88,13 @@ async def handle_question(ctx: ServiceContext, profile: UserProfile, text: str) 
 
     result = await _match(ctx, text[:MAX_MATCHED_CHARS], profile.language)
     top = result.top
-    outcome = {"answer": "answered", "suggest": "suggested", "none": "unanswered"}[result.decision]
+    outcome = {
+        "answer": QuestionOutcome.ANSWERED,
+        "suggest": QuestionOutcome.SUGGESTED,
+        "none": QuestionOutcome.UNANSWERED,
+    }[result.decision]
     if result.emergency:
-        outcome = "emergency"
+        outcome = QuestionOutcome.EMERGENCY
     log_id = await _log_question(
         ctx, result.language, text, top.entry_id if top else None, top.score if top else None, outcome
     )
@@ -101,14 +102,14 @@ async def handle_question(ctx: ServiceContext, profile: UserProfile, text: str) 
     if result.decision == "answer" and top is not None:
         entry = ctx.kb.entries[top.entry_id]
         localized = await localize(ctx, entry, profile.language)
-        await remember(ctx, profile, "bot", f"[{entry.id}] {localized.title}", entry.id)
+        await remember(ctx, profile, Sender.BOT, f"[{entry.id}] {localized.title}", entry.id)
         return Answer(
             entry, localized, top.score, log_id, emergency=result.emergency, long_message=len(text) > LONG_MESSAGE_CHARS
         )
     if result.decision == "suggest":
         entries = tuple(ctx.kb.entries[c.entry_id] for c in result.candidates)
         titles = tuple([(await localize(ctx, entry, profile.language)).title for entry in entries])
-        await remember(ctx, profile, "bot", "[suggested] " + ", ".join(e.id for e in entries))
+        await remember(ctx, profile, Sender.BOT, "[suggested] " + ", ".join(e.id for e in entries))
         return Suggestions(entries, titles, log_id)
     return await _hand_over_unanswered(ctx, profile, log_id)
 
@@ -117,16 +118,16 @@ async def choose_suggestion(ctx: ServiceContext, profile: UserProfile, log_id: i
     """The user picked one of the offered entries."""
     entry = ctx.kb.get(entry_id)
     if entry is None:
-        raise UnknownQuestion(entry_id)
+        raise UnknownQuestion(f"no entry {entry_id!r}")
     async with ctx.db.session() as session:
         row = await session.get(QuestionLog, log_id)
         if row is None:
-            raise UnknownQuestion(str(log_id))
+            raise UnknownQuestion(f"no question log row {log_id}")
         row.entry_id = entry_id
-        row.outcome = "chosen"
+        row.outcome = QuestionOutcome.CHOSEN
         await session.commit()
     localized = await localize(ctx, entry, profile.language)
-    await remember(ctx, profile, "bot", f"[{entry.id}] {localized.title}", entry.id)
+    await remember(ctx, profile, Sender.BOT, f"[{entry.id}] {localized.title}", entry.id)
     return Answer(entry, localized, row.score or 0.0, log_id)
 
 
@@ -135,8 +136,8 @@ async def reject_suggestions(ctx: ServiceContext, profile: UserProfile, log_id: 
     async with ctx.db.session() as session:
         row = await session.get(QuestionLog, log_id)
         if row is None:
-            raise UnknownQuestion(str(log_id))
-        row.outcome = "unanswered"
+            raise UnknownQuestion(f"no question log row {log_id}")
+        row.outcome = QuestionOutcome.UNANSWERED
         row.entry_id = None
         await session.commit()
     return await _hand_over_unanswered(ctx, profile, log_id)
@@ -146,9 +147,9 @@ async def show_entry(ctx: ServiceContext, profile: UserProfile, entry_id: str, l
     """An entry the user asked for directly (a deep link, a button, or its original text in `language`)."""
     entry = ctx.kb.get(entry_id)
     if entry is None or (language is not None and entry.text(language) is None):
-        raise UnknownQuestion(entry_id)
+        raise UnknownQuestion(f"no entry {entry_id!r}")
     localized = await localize(ctx, entry, language or profile.language)
-    await remember(ctx, profile, "bot", f"[{entry.id}] {localized.title}", entry.id)
+    await remember(ctx, profile, Sender.BOT, f"[{entry.id}] {localized.title}", entry.id)
     return Answer(entry, localized, 100.0, None)
 
 
@@ -157,43 +158,44 @@ async def record_feedback(ctx: ServiceContext, log_id: int, helpful: bool) -> No
     async with ctx.db.session() as session:
         row = await session.get(QuestionLog, log_id)
         if row is None:
-            raise UnknownQuestion(str(log_id))
+            raise UnknownQuestion(f"no question log row {log_id}")
         row.helpful = helpful
         await session.commit()
 
 
-async def request_person(ctx: ServiceContext, profile: UserProfile, reason: str = "talk_to_person") -> CaseInfo:
+async def request_person(ctx: ServiceContext, profile: UserProfile) -> CaseInfo:
     """The user asked for a human: open (or flag) their case."""
-    await remember(ctx, profile, "bot", "[talk to a person requested]")
-    return await open_case(ctx, profile, reason, person_requested=True)
+    await remember(ctx, profile, Sender.BOT, "[talk to a person requested]")
+    return await open_case(ctx, profile, CaseReason.TALK_TO_PERSON, person_requested=True)
 
 
 async def _hand_over_unanswered(ctx: ServiceContext, profile: UserProfile, log_id: int | None) -> NoAnswer:
-    await remember(ctx, profile, "bot", "[no checked answer; question passed to the team]")
-    case = await open_case(ctx, profile, "unanswered", person_requested=False)
+    await remember(ctx, profile, Sender.BOT, "[no checked answer; question passed to the team]")
+    case = await open_case(ctx, profile, CaseReason.UNANSWERED, person_requested=False)
     return NoAnswer(log_id, case)
 
 
-async def _match(ctx: ServiceContext, text: str, language: str):
+async def _match(ctx: ServiceContext, text: str, language: str) -> MatchResult:
     """Match in the user's language; a language the knowledge base does not have is machine-translated
     to English first (or, without a model, matched in whatever language the text turns out to be)."""
     if ctx.kb.languages and language in ctx.kb.languages:
         return ctx.matcher.match_question(text, language)
     translator = ctx.translator
     direct = ctx.matcher.match_question(text, None)  # German or English words mixed in still count
-    if translator is not None and translator.machine_available(language, "en"):
-        try:
-            english = await translator.translate(text, language, "en", store=False)  # personal: never cached
-        except TranslationUnavailable:
+    if translator.machine_available(language, PIVOT_LANGUAGE):
+        try:  # personal text: translated, never cached
+            english = await translator.translate(text, language, PIVOT_LANGUAGE, store=False)
+        except TranslationUnavailable as exc:
+            report_translation_failure(exc, language, PIVOT_LANGUAGE)
             return direct
-        via_english = ctx.matcher.match_question(english.text, "en")
+        via_english = ctx.matcher.match_question(english.text, PIVOT_LANGUAGE)
         rank = {"answer": 2, "suggest": 1, "none": 0}
         return via_english if rank[via_english.decision] >= rank[direct.decision] else direct
     return direct
 
 
 async def _log_question(
-    ctx: ServiceContext, language: str, text: str, entry_id: str | None, score: float | None, outcome: str
+    ctx: ServiceContext, language: str, text: str, entry_id: str | None, score: float | None, outcome: QuestionOutcome
 ) -> int:
     async with ctx.db.session() as session:
         row = QuestionLog(
@@ -208,6 +210,9 @@ async def unanswered_questions(ctx: ServiceContext, limit: int = 100) -> list[Qu
     """The most recent questions the bot could not answer (the unanswered-questions report)."""
     async with ctx.db.session() as session:
         rows = await session.scalars(
-            select(QuestionLog).where(QuestionLog.outcome == "unanswered").order_by(QuestionLog.id.desc()).limit(limit)
+            select(QuestionLog)
+            .where(QuestionLog.outcome == QuestionOutcome.UNANSWERED)
+            .order_by(QuestionLog.id.desc())
+            .limit(limit)
         )
         return list(rows)

@@ -6,14 +6,14 @@ import datetime as dt
 
 from sqlalchemy import delete
 
-from bot.db import Message
+from bot.db import Message, rows_affected
 from bot.services.context import ServiceContext
 
 
 async def purge_old_messages(ctx: ServiceContext) -> int:
     """Delete conversation messages older than the retention period; returns how many."""
-    cutoff = ctx.now() - dt.timedelta(days=ctx.settings.message_retention_days)
+    cutoff = ctx.now() - dt.timedelta(days=ctx.settings.retention.message_retention_days)
     async with ctx.db.session() as session:
         result = await session.execute(delete(Message).where(Message.created_at < cutoff))
         await session.commit()
-        return result.rowcount or 0
+        return rows_affected(result)

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.db import User
 from bot.services.context import ServiceContext
+from bot.services.errors import UnsupportedLanguage
 from intents import detect_language, normalize_language_code
+from translations.languages import CURATED_LANGUAGES
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -19,10 +25,6 @@ class UserProfile:
     language: str
     language_chosen: bool
     is_new: bool = False
-
-
-class UnsupportedLanguage(ValueError):
-    """A language code the bot does not offer (e.g. a forged button payload)."""
 
 
 def _profile(user: User, default: str, *, is_new: bool = False) -> UserProfile:
@@ -55,7 +57,9 @@ async def register_contact(
         user.chat_id = chat_id
         user.last_seen_at = ctx.now()
         if not user.language_chosen:
-            guessed = _offered_code(ctx, telegram_language) or (detect_language(text) if text else None)
+            guessed = _offered_code(ctx, telegram_language) or (
+                detect_language(text, CURATED_LANGUAGES) if text else None
+            )
             if guessed:
                 user.language = guessed
             elif user.language is None:
@@ -66,7 +70,7 @@ async def register_contact(
 
 def _offered_code(ctx: ServiceContext, telegram_language: str | None) -> str | None:
     """Telegram's language code if Lotse offers that language (curated, or through an installed model)."""
-    curated = normalize_language_code(telegram_language)
+    curated = normalize_language_code(telegram_language, CURATED_LANGUAGES)
     if curated or not telegram_language:
         return curated
     base = telegram_language.replace("_", "-").split("-", 1)[0].lower()
@@ -81,7 +85,7 @@ def telegram_language_unsupported(ctx: ServiceContext, telegram_language: str | 
 async def choose_language(ctx: ServiceContext, telegram_user_id: int, chat_id: int, language: str) -> UserProfile:
     """Remember the language the user picked; it wins over everything else from now on."""
     if language not in ctx.offered_languages():
-        raise UnsupportedLanguage(language)
+        raise UnsupportedLanguage(f"language {language!r} is not offered")
     async with ctx.db.session() as session:
         user = await session.scalar(select(User).where(User.telegram_user_id == telegram_user_id))
         if user is None:
@@ -94,3 +98,14 @@ async def choose_language(ctx: ServiceContext, telegram_user_id: int, chat_id: i
         user.last_seen_at = ctx.now()
         await session.commit()
         return _profile(user, ctx.settings.default_language)
+
+
+async def known_language(ctx: ServiceContext, telegram_user_id: int) -> str | None:
+    """The language the user reads, if the database can tell; None when it cannot (this is used while
+    reporting an error, and the database may be what failed)."""
+    try:
+        async with ctx.db.session() as session:
+            return await session.scalar(select(User.language).where(User.telegram_user_id == telegram_user_id))
+    except SQLAlchemyError as exc:
+        log.warning("could not read the language of a user while reporting an error: %s", exc)
+        return None

@@ -1,0 +1,46 @@
+"""Warnings about degraded paths, rate-limited so that someone notices without drowning in them.
+
+A failing translation model or a Telegram outage degrades the bot quietly: users still get an answer
+(the German or English original, a retry later), so without a log line nobody would know. One warning
+per kind of failure per interval is enough; the next one says how many were left out in between.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+
+DEFAULT_INTERVAL_SECONDS = 300.0
+
+
+class DegradedLog:
+    def __init__(
+        self,
+        logger: logging.Logger,
+        *,
+        interval_seconds: float = DEFAULT_INTERVAL_SECONDS,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.logger = logger
+        self.interval_seconds = interval_seconds
+        self.clock = clock
+        self._last: dict[str, float] = {}
+        self._suppressed: dict[str, int] = {}
+        self._lock = threading.Lock()  # the translator's worker thread may report too
+
+    def warning(self, key: str, message: str, *args: object, exc_info: BaseException | None = None) -> bool:
+        """Log `message % args` as a warning unless `key` was logged within the interval; True if logged."""
+        now = self.clock()
+        with self._lock:
+            last = self._last.get(key)
+            if last is not None and now - last < self.interval_seconds:
+                self._suppressed[key] = self._suppressed.get(key, 0) + 1
+                return False
+            self._last[key] = now
+            suppressed = self._suppressed.pop(key, 0)
+        if suppressed:
+            message += f" ({suppressed} more like this since the last warning)"
+        self.logger.warning(message, *args, exc_info=exc_info)
+        return True
