@@ -1,14 +1,19 @@
-"""Wire python-telegram-bot's Application to the services: one place, like PTB's own examples."""
+"""Wire python-telegram-bot's Application to the handlers: one place, like PTB's own examples.
+
+One handler per command, per kind of message and per button `Action` (with that action's payload pattern);
+a last CallbackQueryHandler answers payloads that fit no action. `bot/runtime.py` calls `build_application`.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-import logging
+from typing import Any
 
 from telegram import BotCommand
 from telegram.ext import (
     AIORateLimiter,
     Application,
+    ApplicationBuilder,
     CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
@@ -17,50 +22,64 @@ from telegram.ext import (
 )
 
 from bot.services import ServiceContext
-from bot.services.retention import purge_old_messages
-from bot.settings import SUPPORTED_LANGUAGES
-from bot.telegram import handlers
-from bot.telegram.callbacks import CallbackSigner
+from bot.telegram import delivery
+from bot.telegram.callbacks import Action, CallbackSigner, pattern
+from bot.telegram.context import LotseApplication, LotseContext
+from bot.telegram.handlers import buttons, errors, handover, questions, start
 from bot.telegram.render import command_descriptions
-
-log = logging.getLogger(__name__)
+from translations.languages import CURATED_LANGUAGES
 
 OUTBOX_TICK = dt.timedelta(seconds=2)
+PURGE_EVERY = dt.timedelta(hours=6)
+
+BUTTONS = {
+    Action.LANGUAGE: buttons.choose_language,
+    Action.LANGUAGE_MENU: buttons.language_menu,
+    Action.FEEDBACK: buttons.feedback,
+    Action.SUGGESTION: buttons.suggestion,
+    Action.NO_SUGGESTION: buttons.no_suggestion,
+    Action.ENTRY_ORIGINAL: buttons.entry_original,
+    Action.STAFF_ORIGINAL: handover.staff_original,
+    Action.PERSON: handover.person_button,
+}
 
 
 def build_application(
     ctx: ServiceContext, *, token: str, base_url: str, base_file_url: str, secret: bytes
-) -> Application:
+) -> LotseApplication:
     """The bot, ready for `run_polling()` or for tests to start and stop."""
     application = (
-        Application.builder()
+        ApplicationBuilder()
+        .application_class(LotseApplication, kwargs={"services": ctx, "signer": CallbackSigner(secret)})
+        .context_types(ContextTypes(context=LotseContext))
         .token(token)
         .base_url(base_url)
         .base_file_url(base_file_url)
         .rate_limiter(AIORateLimiter(max_retries=3))
         .concurrent_updates(16)  # one user's slow machine translation must not hold up everybody else
-        .post_init(_post_init)
+        .post_init(_register_commands)
         .build()
     )
-    application.bot_data["services"] = ctx
-    application.bot_data["signer"] = CallbackSigner(secret)
+    assert isinstance(application, LotseApplication)
 
-    application.add_handler(CommandHandler("start", handlers.start))
-    application.add_handler(CommandHandler("help", handlers.help_command))
-    application.add_handler(CommandHandler("language", handlers.language_command))
-    application.add_handler(CommandHandler("person", handlers.person_command))
-    application.add_handler(MessageHandler(filters.COMMAND, handlers.unknown_command))
-    application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, handlers.text_message))
-    application.add_handler(MessageHandler(~filters.TEXT & ~filters.StatusUpdate.ALL, handlers.other_message))
-    application.add_handler(CallbackQueryHandler(handlers.button))
-    application.add_error_handler(handlers.on_error)
+    application.add_handler(CommandHandler("start", start.start))
+    application.add_handler(CommandHandler("help", start.help_command))
+    application.add_handler(CommandHandler("language", start.language_command))
+    application.add_handler(CommandHandler("person", handover.person_command))
+    application.add_handler(MessageHandler(filters.COMMAND, start.unknown_command))
+    application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, questions.text_message))
+    application.add_handler(MessageHandler(~filters.TEXT & ~filters.StatusUpdate.ALL, questions.other_message))
+    for action, handler in BUTTONS.items():
+        application.add_handler(CallbackQueryHandler(handler, pattern=pattern(action)))
+    application.add_handler(CallbackQueryHandler(buttons.invalid))
+    application.add_error_handler(errors.on_error)
 
     if application.job_queue is not None:
         application.job_queue.run_repeating(
-            _purge, interval=dt.timedelta(hours=6), first=dt.timedelta(seconds=30), name="purge-messages"
+            delivery.purge_old_messages, interval=PURGE_EVERY, first=dt.timedelta(seconds=30), name="purge-messages"
         )
         application.job_queue.run_repeating(
-            handlers.deliver_staff_replies,
+            delivery.deliver_staff_replies,
             interval=OUTBOX_TICK,
             first=OUTBOX_TICK,
             name="deliver-staff-replies",
@@ -69,20 +88,12 @@ def build_application(
     return application
 
 
-async def _post_init(application: Application) -> None:
+async def _register_commands(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     """Register the commands in every language (Telegram shows the user's)."""
-    ctx: ServiceContext = application.bot_data["services"]
-    for language in SUPPORTED_LANGUAGES:
+    assert isinstance(application, LotseApplication)
+    for language in CURATED_LANGUAGES:
         commands = [BotCommand(name, description) for name, description in command_descriptions(language)]
         await application.bot.set_my_commands(commands, language_code=language)
-    default = [
-        BotCommand(name, description) for name, description in command_descriptions(ctx.settings.default_language)
-    ]
+    default_language = application.services.settings.default_language
+    default = [BotCommand(name, description) for name, description in command_descriptions(default_language)]
     await application.bot.set_my_commands(default)
-
-
-async def _purge(context: ContextTypes.DEFAULT_TYPE) -> None:
-    ctx: ServiceContext = context.application.bot_data["services"]
-    deleted = await purge_old_messages(ctx)
-    if deleted:
-        log.info("deleted %d conversation messages older than %d days", deleted, ctx.settings.message_retention_days)

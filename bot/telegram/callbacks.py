@@ -1,8 +1,11 @@
-"""Inline-button payloads: short, signed and bound to the chat, checked on the way back in.
+"""Inline-button payloads: one `Action` per kind of button, short, signed and bound to the chat.
 
-A Telegram client can send any bytes as callback data, so every payload carries an HMAC over the chat
-id, the action and its arguments. A forged, altered or foreign payload fails `decode` and is answered
-with a polite "this button is no longer valid", never with an error.
+A payload is `<action>:<arg>...:<signature>`. Each action declares the shape of its arguments; the
+application registers one `CallbackQueryHandler` per action with `pattern(action)`, so a payload reaches
+the handler of its action only if it has that shape. A Telegram client can send any bytes as callback
+data, so every payload also carries an HMAC over the chat id, the action and its arguments: a forged,
+altered or foreign payload fails `decode` and is answered with a polite "this button is no longer valid",
+never with an error.
 """
 
 from __future__ import annotations
@@ -12,20 +15,53 @@ import hashlib
 import hmac
 import re
 from dataclasses import dataclass
+from enum import StrEnum
 
 MAX_CALLBACK_BYTES = 64
-_ARG_RE = re.compile(r"^[a-z0-9-]{0,40}$")
 _SIG_LEN = 10
+_SIGNATURE = rf"[A-Za-z0-9_-]{{{_SIG_LEN}}}"
+_ID = r"\d{1,18}"  # a database id (fits a BIGINT)
+_ENTRY = r"[a-z0-9-]{1,40}"  # a knowledge-base entry id
+_LANGUAGE = r"[a-z]{2,3}"
 
 
-class InvalidCallback(ValueError):
-    """Callback data that this bot did not create for this chat."""
+class Action(StrEnum):
+    LANGUAGE = "l"  # choose a language: l:<code>
+    LANGUAGE_MENU = "m"  # show the language picker again
+    FEEDBACK = "f"  # "did this help?": f:<question log id>:<y|n>
+    SUGGESTION = "s"  # one of the offered topics: s:<question log id>:<entry id>
+    NO_SUGGESTION = "n"  # none of the offered topics: n:<question log id>
+    ENTRY_ORIGINAL = "o"  # the curated original of a machine-translated answer: o:<entry id>:<de|en>
+    STAFF_ORIGINAL = "r"  # the German original of a translated staff reply: r:<case message id>
+    PERSON = "p"  # talk to a person
+
+
+ARGUMENTS: dict[Action, tuple[str, ...]] = {
+    Action.LANGUAGE: (_LANGUAGE,),
+    Action.LANGUAGE_MENU: (),
+    Action.FEEDBACK: (_ID, "[yn]"),
+    Action.SUGGESTION: (_ID, _ENTRY),
+    Action.NO_SUGGESTION: (_ID,),
+    Action.ENTRY_ORIGINAL: (_ENTRY, "de|en"),
+    Action.STAFF_ORIGINAL: (_ID,),
+    Action.PERSON: (),
+}
+
+
+class InvalidCallback(Exception):
+    """Callback data that this bot did not create for this chat (forged, altered or from another chat)."""
 
 
 @dataclass(frozen=True)
 class Callback:
-    action: str
+    action: Action
     args: tuple[str, ...]
+
+
+def pattern(action: Action) -> re.Pattern[str]:
+    """What a payload of `action` looks like (for its CallbackQueryHandler); the signature is checked later."""
+    parts = [re.escape(action.value), *(f"(?:{arg})" for arg in ARGUMENTS[action]), _SIGNATURE]
+    return re.compile("^" + ":".join(parts) + "$")
 
 
 class CallbackSigner:
@@ -36,22 +72,28 @@ class CallbackSigner:
         digest = hmac.new(self._secret, f"{chat_id}|{body}".encode(), hashlib.sha256).digest()
         return base64.urlsafe_b64encode(digest).decode()[:_SIG_LEN]
 
-    def encode(self, chat_id: int, action: str, *args: str | int) -> str:
-        parts = [action, *(str(a) for a in args)]
-        for part in parts:
-            if not _ARG_RE.match(part):
-                raise ValueError(f"callback part {part!r} must be lowercase letters, digits or '-'")
-        body = ":".join(parts)
+    def encode(self, chat_id: int, action: Action, *args: str | int) -> str:
+        """The signed payload; raises ValueError for arguments that do not fit the action (a bug)."""
+        body = ":".join([action.value, *(str(a) for a in args)])
         data = f"{body}:{self._signature(chat_id, body)}"
+        if not pattern(action).match(data):
+            raise ValueError(f"arguments {args!r} do not fit the button action {action.name}")
         if len(data.encode()) > MAX_CALLBACK_BYTES:
             raise ValueError(f"callback data {data!r} is longer than {MAX_CALLBACK_BYTES} bytes")
         return data
 
     def decode(self, chat_id: int, data: str | None) -> Callback:
+        """The action and arguments of a payload this bot signed for this chat; raises InvalidCallback."""
         if not data or len(data.encode("utf-8", "replace")) > MAX_CALLBACK_BYTES or ":" not in data:
             raise InvalidCallback("malformed")
         body, _, signature = data.rpartition(":")
         if not hmac.compare_digest(signature, self._signature(chat_id, body)):
             raise InvalidCallback("bad signature")
-        action, *args = body.split(":")
+        action_code, *args = body.split(":")
+        try:
+            action = Action(action_code)
+        except ValueError:
+            raise InvalidCallback(f"unknown action {action_code!r}") from None
+        if not pattern(action).match(data):
+            raise InvalidCallback(f"arguments do not fit {action.name}")
         return Callback(action, tuple(args))

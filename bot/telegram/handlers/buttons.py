@@ -1,0 +1,124 @@
+"""Inline buttons: one handler per `Action`, each registered with its action's payload pattern.
+
+`pressed()` checks the payload's signature (a forged or foreign payload gets "this button is no longer
+valid") and hands the handler the user, a renderer and the arguments. Errors are not caught here: a
+domain error reaches `errors.on_error`, which answers politely; anything else is a bug and is logged.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from telegram import CallbackQuery, InlineKeyboardMarkup, Update
+from telegram.error import BadRequest
+
+from bot import services
+from bot.services import UserProfile
+from bot.telegram.callbacks import InvalidCallback
+from bot.telegram.context import LotseContext
+from bot.telegram.handlers.common import profile_of, renderer, send
+from bot.telegram.render import Renderer
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Pressed:
+    query: CallbackQuery
+    profile: UserProfile
+    render: Renderer
+    args: tuple[str, ...]
+
+
+async def pressed(update: Update, context: LotseContext) -> Pressed | None:
+    """The verified button press, or None after telling the user that the button is no longer valid."""
+    query = update.callback_query
+    assert query is not None, "registered for callback queries"
+    profile = await profile_of(update, context)
+    render = await renderer(context, profile)
+    try:
+        callback = context.signer.decode(profile.chat_id, query.data)
+    except InvalidCallback as exc:
+        log.info("rejected button payload from chat %s: %s", profile.chat_id, exc)
+        await query.answer(render.invalid_button())
+        return None
+    return Pressed(query, profile, render, callback.args)
+
+
+async def invalid(update: Update, context: LotseContext) -> None:
+    """Any payload that fits no action's pattern: forged, or from an older version of the bot."""
+    query = update.callback_query
+    assert query is not None, "registered for callback queries"
+    profile = await profile_of(update, context)
+    log.info("rejected button payload from chat %s: no action has this shape", profile.chat_id)
+    await query.answer((await renderer(context, profile)).invalid_button())
+
+
+async def choose_language(update: Update, context: LotseContext) -> None:
+    if (button := await pressed(update, context)) is None:
+        return
+    (language,) = button.args
+    profile = button.profile
+    profile = await services.choose_language(context.services, profile.telegram_user_id, profile.chat_id, language)
+    await send(context, profile.chat_id, (await renderer(context, profile)).language_set())
+    await button.query.answer()
+
+
+async def language_menu(update: Update, context: LotseContext) -> None:
+    if (button := await pressed(update, context)) is None:
+        return
+    picker = button.render.language_picker(context.services.offered_languages())
+    await send(context, button.profile.chat_id, picker)
+    await button.query.answer()
+
+
+async def feedback(update: Update, context: LotseContext) -> None:
+    """'Did this help?' Yes or No: recorded anonymously; No offers a person."""
+    if (button := await pressed(update, context)) is None:
+        return
+    log_id, verdict = button.args
+    helpful = verdict == "y"
+    await services.record_feedback(context.services, int(log_id), helpful)
+    await _keep_only_person_button(button)
+    if not helpful:
+        await send(context, button.profile.chat_id, button.render.not_helped())
+    await button.query.answer(button.render.feedback_thanks(helpful))
+
+
+async def suggestion(update: Update, context: LotseContext) -> None:
+    """The user picked one of the offered topics."""
+    if (button := await pressed(update, context)) is None:
+        return
+    log_id, entry_id = button.args
+    answer = await services.choose_suggestion(context.services, button.profile, int(log_id), entry_id)
+    await send(context, button.profile.chat_id, button.render.answer(answer))
+    await button.query.answer()
+
+
+async def no_suggestion(update: Update, context: LotseContext) -> None:
+    """None of the offered topics fits: the question goes to the team."""
+    if (button := await pressed(update, context)) is None:
+        return
+    (log_id,) = button.args
+    outcome = await services.reject_suggestions(context.services, button.profile, int(log_id))
+    await send(context, button.profile.chat_id, button.render.no_answer(outcome))
+    await button.query.answer()
+
+
+async def entry_original(update: Update, context: LotseContext) -> None:
+    """The curated English or German original of a machine-translated answer."""
+    if (button := await pressed(update, context)) is None:
+        return
+    entry_id, language = button.args
+    answer = await services.show_entry(context.services, button.profile, entry_id, language)
+    await send(context, button.profile.chat_id, button.render.answer(answer))
+    await button.query.answer()
+
+
+async def _keep_only_person_button(button: Pressed) -> None:
+    """After feedback, keep only the 'talk to a person' button under the answer."""
+    try:
+        await button.query.edit_message_reply_markup(InlineKeyboardMarkup([button.render.person_row()]))
+    except BadRequest as exc:  # e.g. "message is not modified" after a double tap
+        log.debug("could not update buttons: %s", exc)

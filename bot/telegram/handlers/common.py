@@ -1,0 +1,47 @@
+"""What every handler does first: who is writing, in which language to render, and how to send."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from telegram import LinkPreviewOptions, Update
+from telegram.constants import ChatAction
+
+from bot import services
+from bot.services import UserProfile
+from bot.telegram.context import LotseContext
+from bot.telegram.render import Renderer, Reply
+from translations.catalog import has_machine_catalog
+from translations.interface import prepare_machine_interface
+from translations.languages import is_curated
+
+NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+
+
+async def profile_of(update: Update, context: LotseContext, text: str | None = None) -> UserProfile:
+    """The sender's profile (created on first contact); `text` helps guess the language of a new user."""
+    user = update.effective_user
+    chat = update.effective_chat
+    assert user is not None and chat is not None, "handlers are registered for private chats with a sender"
+    return await services.register_contact(context.services, user.id, chat.id, user.language_code, text)
+
+
+async def renderer_for(context: LotseContext, chat_id: int, language: str, *, typing: bool = True) -> Renderer:
+    """A renderer for the reader's language; a machine-only language gets its interface translated first
+    (once per process, from the translation cache after a restart) while the chat shows "typing…"."""
+    if not is_curated(language) and not has_machine_catalog(language):
+        if typing:
+            await context.bot.send_chat_action(chat_id, ChatAction.TYPING)
+        await prepare_machine_interface(context.services.translator, language)
+    return Renderer(context.services.kb, context.signer, chat_id, language)
+
+
+async def renderer(context: LotseContext, profile: UserProfile) -> Renderer:
+    return await renderer_for(context, profile.chat_id, profile.language)
+
+
+async def send(context: LotseContext, chat_id: int, replies: Sequence[Reply]) -> None:
+    for reply in replies:
+        await context.bot.send_message(
+            chat_id, reply.html, parse_mode="HTML", reply_markup=reply.keyboard, link_preview_options=NO_PREVIEW
+        )

@@ -1,0 +1,115 @@
+"""Welcome, language choice, help, and what the bot says to input it cannot use."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from html import escape
+
+from telegram import InlineKeyboardMarkup
+
+from bot.telegram.callbacks import Action
+from bot.telegram.render.base import RendererBase, Reply
+from translations import N_, translator
+from translations.languages import FALLBACK_LANGUAGES, LANGUAGE_NAMES
+
+BUTTON_LANGUAGE = N_("Change language")
+PROMPT_LANGUAGE = N_("Please choose your language:")
+PROMPT_UNSUPPORTED = N_("Lotse is not available in your language yet. Please choose one of these languages:")
+
+
+def command_descriptions(language: str) -> list[tuple[str, str]]:
+    """The bot's commands with descriptions in `language` (for setMyCommands)."""
+    _ = translator(language)
+    return [
+        ("start", _("Start and choose your language")),
+        ("help", _("How the assistant works")),
+        ("language", _("Change the language")),
+        ("person", _("Talk to a person from our team")),
+    ]
+
+
+class StartScreens(RendererBase):
+    def language_picker(self, offered: Sequence[str], *, unsupported: bool = False) -> list[Reply]:
+        codes = [code for code in offered if code in LANGUAGE_NAMES]
+        rows = [
+            [self.labelled_button(LANGUAGE_NAMES[code], Action.LANGUAGE, code) for code in codes[start : start + 2]]
+            for start in range(0, len(codes), 2)
+        ]
+        # The prompt is also shown in English and German so everyone finds their way to the buttons; when
+        # Telegram's language is one Lotse cannot serve yet, it says so in English and German.
+        prompt = PROMPT_UNSUPPORTED if unsupported else PROMPT_LANGUAGE
+        lines = [] if unsupported else [self._(prompt)]
+        lines += [translator(language)(prompt) for language in FALLBACK_LANGUAGES]
+        return self.finish(["\n".join(escape(t) for t in dict.fromkeys(lines))], InlineKeyboardMarkup(rows))
+
+    def welcome(self) -> list[Reply]:
+        _ = self._
+        blocks = [
+            "<b>" + escape(_("Welcome to Lotse!")) + "</b>",
+            escape(
+                _(
+                    "I am the digital assistant of the Koordinierungsstelle Migration und Teilhabe. "
+                    "Ask me your question in your own words, for example about registering your address, "
+                    "the Jobcenter, Kita or your residence permit."
+                )
+            ),
+            escape(
+                _(
+                    "I answer with checked information and name the responsible office and the official source. "
+                    "If I do not know the answer, a person from our team will help you."
+                )
+            ),
+            self.machine_interface_note(),
+        ]
+        return self.finish(blocks, InlineKeyboardMarkup([self.person_row()]))
+
+    def language_set(self) -> list[Reply]:
+        _ = self._
+        blocks = [
+            escape(_("Your language: {language}").format(language=LANGUAGE_NAMES[self.language])),
+            escape(_("Write your question in your own words, for example: “Where do I register my address?”")),
+            self.machine_interface_note(),
+        ]
+        return self.finish(blocks, self._person_and_language_buttons())
+
+    def help(self) -> list[Reply]:
+        _ = self._
+        blocks = [
+            "<b>" + escape(_("How I can help")) + "</b>",
+            escape(
+                _(
+                    "Write your question as a normal message, in your language. I look for the best checked answer "
+                    "and show the responsible office and the official source."
+                )
+            ),
+            "\n".join(
+                [
+                    "/start – " + escape(_("start again")),
+                    "/language – " + escape(_("change the language")),
+                    "/person – " + escape(_("talk to a person from our team")),
+                    "/help – " + escape(_("this help")),
+                ]
+            ),
+            escape(_("In an emergency call 112 (ambulance, fire brigade) or 110 (police).")),
+            self.machine_interface_note(),
+        ]
+        return self.finish(blocks, self._person_and_language_buttons())
+
+    def _person_and_language_buttons(self) -> InlineKeyboardMarkup:
+        return InlineKeyboardMarkup([self.person_row(), [self.button(BUTTON_LANGUAGE, Action.LANGUAGE_MENU)]])
+
+    def non_text(self, voice: bool) -> list[Reply]:
+        _ = self._
+        if voice:
+            text = _(
+                "I cannot listen to voice messages. Please write your question as text, or ask a person from our team."
+            )
+            return self.finish([escape(text)], InlineKeyboardMarkup([self.person_row()]))
+        return self.finish([escape(_("I can only read text. Please write your question as a message."))])
+
+    def unknown_command(self) -> list[Reply]:
+        text = self._(
+            "I do not know this command. You can use /start, /help, /language and /person, or simply write your "
+            "question."
+        )
+        return self.finish([escape(text)])
