@@ -1,25 +1,100 @@
-"""Start the product: the real bot (long polling) or, without a token, the local demo."""
+"""Building and running the product: the one place that connects the database, loads and indexes the
+knowledge base, starts the translation worker and wires the Telegram Application.
+
+`run_bot` runs the real bot (long polling); without a token, `run_demo` runs the local demo (the real bot
+stack against the project's fake Bot API, plus a browser chat on 127.0.0.1).
+"""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import datetime as dt
 import logging
 import signal
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from telegram import Update
 
-from bot.services import build_context
+from bot.db import Database, SqlTranslationStore, utcnow
+from bot.services import CuratedTexts, ServiceContext
 from bot.settings import Settings, callback_secret
-from bot.telegram.application import build_application
+from bot.telegram.application import LotseApplication, build_application
+from intents import Matcher
+from knowledge import KnowledgeBase, load_knowledge_base, matcher_documents
+from translations.machine import ArgosEngine, MachineTranslator, argos_available
+from translations.service import TranslationService
+
+if TYPE_CHECKING:
+    from fake_telegram import FakeTelegramServer
 
 log = logging.getLogger(__name__)
 
 DEMO_TOKEN = "100000:lotse-local-demo-token"
 
 
+def build_matcher(kb: KnowledgeBase, settings: Settings) -> Matcher:
+    return Matcher(
+        matcher_documents(kb),
+        answer_threshold=settings.matching.answer_threshold,
+        suggest_threshold=settings.matching.suggest_threshold,
+    )
+
+
+def build_machine_translator(settings: Settings) -> MachineTranslator | None:
+    """Argos Translate behind a worker thread, or None without the [mt] extra."""
+    if not argos_available():
+        return None
+    try:
+        engine = ArgosEngine(settings.mt_home, max_models=settings.translation.max_models)
+    except RuntimeError as exc:  # Argos is process-wide: a second home in one process cannot work
+        log.warning("machine translation is off: %s", exc)
+        return None
+    return MachineTranslator(
+        engine, timeout=settings.translation.timeout_seconds, max_pending=settings.translation.max_pending
+    )
+
+
+def build_translator(db: Database, kb: KnowledgeBase, machine: MachineTranslator | None) -> TranslationService:
+    return TranslationService(SqlTranslationStore(db), machine, CuratedTexts(kb))
+
+
+def build_context(
+    settings: Settings,
+    *,
+    db: Database | None = None,
+    kb: KnowledgeBase | None = None,
+    machine: MachineTranslator | None = None,
+    with_machine_translation: bool = True,
+    clock: Callable[[], dt.datetime] = utcnow,
+) -> ServiceContext:
+    """Load the knowledge base, build the matcher index, connect the database (not migrated here) and, when
+    the [mt] extra is installed, the offline machine translation."""
+    kb = kb or load_knowledge_base()
+    db = db or Database(settings.database_url)
+    if machine is None and with_machine_translation:
+        machine = build_machine_translator(settings)
+    return ServiceContext(
+        settings=settings,
+        db=db,
+        kb=kb,
+        matcher=build_matcher(kb, settings),
+        translator=build_translator(db, kb, machine),
+        clock=clock,
+    )
+
+
+def build_bot(ctx: ServiceContext, *, token: str, base_url: str, base_file_url: str) -> LotseApplication:
+    return build_application(
+        ctx, token=token, base_url=base_url, base_file_url=base_file_url, secret=callback_secret(ctx.settings)
+    )
+
+
 def run_bot(settings: Settings) -> None:
     """The real bot against Telegram (or a self-hosted Bot API server), with long polling."""
-    assert settings.telegram_token
+    token = settings.telegram.token
+    assert token, "run_bot needs LOTSE_TELEGRAM_TOKEN"
     ctx = build_context(settings)
 
     async def migrate() -> None:
@@ -27,12 +102,8 @@ def run_bot(settings: Settings) -> None:
         await ctx.db.dispose()  # the polling loop below is a new event loop; reconnect there
 
     asyncio.run(migrate())
-    application = build_application(
-        ctx,
-        token=settings.telegram_token,
-        base_url=settings.telegram_api_base_url,
-        base_file_url=settings.telegram_api_file_url,
-        secret=callback_secret(settings),
+    application = build_bot(
+        ctx, token=token, base_url=settings.telegram.api_base_url, base_file_url=settings.telegram.api_file_url
     )
     log.info("Lotse is running with long polling; stop with Ctrl+C")
     application.run_polling(allowed_updates=Update.ALL_TYPES)
@@ -43,36 +114,35 @@ class LocalDemo:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self.server = None
-        self.application = None
-        self.ctx = None
+        self.server: FakeTelegramServer | None = None
+        self.application: LotseApplication | None = None
+        self.ctx: ServiceContext | None = None
 
     async def start(self) -> str:
         """Start everything; returns the address of the browser chat."""
         from fake_telegram import FakeTelegramServer
 
         settings = self.settings
-        self.server = FakeTelegramServer(
-            [DEMO_TOKEN], host=settings.demo_host, port=settings.demo_port
-        ).start_in_thread()
+        server = FakeTelegramServer([DEMO_TOKEN], host=settings.demo.host, port=settings.demo.port).start_in_thread()
+        self.server = server
         self.ctx = build_context(settings)
         await self.ctx.db.upgrade()
-        self.application = build_application(
-            self.ctx,
-            token=DEMO_TOKEN,
-            base_url=self.server.base_url,
-            base_file_url=f"{self.server.url}/file/bot{{token}}",
-            secret=callback_secret(settings),
+        application = build_bot(
+            self.ctx, token=DEMO_TOKEN, base_url=server.base_url, base_file_url=f"{server.url}/file/bot{{token}}"
         )
-        await self.application.initialize()
-        await self.application.post_init(self.application)  # type: ignore[misc]
-        await self.application.start()
-        await self.application.updater.start_polling(timeout=10, poll_interval=0)  # type: ignore[union-attr]
-        return f"{self.server.url}/"
+        self.application = application
+        await application.initialize()
+        if application.post_init is not None:
+            await application.post_init(application)
+        await application.start()
+        assert application.updater is not None
+        await application.updater.start_polling(timeout=10, poll_interval=0)
+        return f"{server.url}/"
 
     async def stop(self) -> None:
         if self.application is not None:
-            await self.application.updater.stop()  # type: ignore[union-attr]
+            if self.application.updater is not None:
+                await self.application.updater.stop()
             await self.application.stop()
             await self.application.shutdown()
         if self.ctx is not None:
@@ -86,15 +156,13 @@ async def run_demo(settings: Settings) -> None:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
-        try:
+        with contextlib.suppress(NotImplementedError, RuntimeError):  # not in the main thread
             loop.add_signal_handler(sig, stop.set)
-        except (NotImplementedError, RuntimeError):  # not in the main thread
-            pass
     demo = LocalDemo(settings)
     try:
         url = await demo.start()
         print(f"\nLotse demo is running. Open {url} in your browser to chat with the bot.")
-        print(f"Database: {settings.effective_database_url}   Stop with Ctrl+C.\n", flush=True)
+        print(f"Database: {settings.database_url}   Stop with Ctrl+C.\n", flush=True)
         await stop.wait()
     finally:
         await demo.stop()

@@ -1,77 +1,209 @@
-"""One settings object for the whole product, read from `LOTSE_*` environment variables and `.env`."""
+"""One settings object for the whole product, read from `LOTSE_*` environment variables and `.env`.
+
+The settings are grouped (`settings.telegram.token`, `settings.translation.timeout_seconds`, ...). Each
+group reads the documented flat variables: a group's `env_prefix` plus the field name, upper-cased, after
+`LOTSE_` (`LOTSE_MT_` + `timeout_seconds` = `LOTSE_MT_TIMEOUT_SECONDS`). Everything has a default that makes
+the local demo run with no configuration at all.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
+from typing import Any, ClassVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, field_validator, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic.fields import FieldInfo
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
-from translations.languages import CURATED_LANGUAGES as SUPPORTED_LANGUAGES
+from translations.languages import CURATED_LANGUAGES
 
-DEFAULT_DATA_DIR = Path.cwd() / "var"
+ENV_PREFIX = "LOTSE_"
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def default_data_dir() -> Path:
+    """`var/` in a source checkout (next to pyproject.toml); for an installed package the user's data
+    directory (`$XDG_DATA_HOME/lotse`, else `~/.local/share/lotse`). Never relative to the working directory."""
+    if (PROJECT_ROOT / "pyproject.toml").is_file():
+        return PROJECT_ROOT / "var"
+    import os
+
+    xdg = os.environ.get("XDG_DATA_HOME")
+    return (Path(xdg) if xdg else Path.home() / ".local" / "share") / "lotse"
+
+
+class Group(BaseModel):
+    """A group of settings; its fields are read from `LOTSE_<env_prefix><FIELD>`."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    env_prefix: ClassVar[str] = ""
+
+
+class TelegramSettings(Group):
+    env_prefix = "TELEGRAM_"
+
+    token: str | None = Field(default=None, description="Bot token from @BotFather; without it `start` runs the demo")
+    api_base_url: str = Field(
+        default="https://api.telegram.org/bot{token}",
+        description="Bot API base URL; '{token}' is replaced. Any self-hosted Bot API server works.",
+    )
+    api_file_url: str = "https://api.telegram.org/file/bot{token}"
+
+
+class DatabaseSettings(Group):
+    env_prefix = "DATABASE_"
+
+    url: str = Field(default="", description="SQLAlchemy URL; empty: a SQLite file in the data directory")
+
+
+class TranslationSettings(Group):
+    """Offline machine translation (optional extra lotse-bot[mt])."""
+
+    env_prefix = "MT_"
+
+    home: Path | None = Field(default=None, description="Argos Translate packages and data; default <data_dir>/argos")
+    max_models: int = Field(default=2, ge=1, description="translation models kept in memory at most")
+    timeout_seconds: float = Field(default=20.0, gt=0)
+    max_pending: int = Field(default=8, ge=1, description="translations that may wait before new ones fall back")
+
+
+class MatchingSettings(Group):
+    """Thresholds on the matcher's 0-100 confidence scale (see intents/matcher.py)."""
+
+    env_prefix = "MATCH_"
+
+    answer_threshold: float = 55.0
+    suggest_threshold: float = 43.0
+
+    @model_validator(mode="after")
+    def _ordered(self) -> MatchingSettings:
+        if not 0 <= self.suggest_threshold <= self.answer_threshold <= 100:
+            raise ValueError("need 0 <= LOTSE_MATCH_SUGGEST_THRESHOLD <= LOTSE_MATCH_ANSWER_THRESHOLD <= 100")
+        return self
+
+
+class RetentionSettings(Group):
+    """Privacy: how long personal data is kept before it is deleted."""
+
+    message_retention_days: int = Field(default=30, ge=1, description="conversation messages")
+
+
+class DemoSettings(Group):
+    """The local demo (no token): where the fake Bot API and the browser chat listen."""
+
+    env_prefix = "DEMO_"
+
+    host: str = "127.0.0.1"
+    port: int = Field(default=8080, ge=0, le=65535)
+
+
+GROUPS: dict[str, type[Group]] = {
+    "telegram": TelegramSettings,
+    "database": DatabaseSettings,
+    "translation": TranslationSettings,
+    "matching": MatchingSettings,
+    "retention": RetentionSettings,
+    "demo": DemoSettings,
+}
 
 
 class Settings(BaseSettings):
     """Configuration with defaults that make the local demo run with no configuration at all."""
 
-    model_config = SettingsConfigDict(env_prefix="LOTSE_", env_file=".env", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, env_file=".env", extra="ignore", frozen=True)
 
-    telegram_token: str | None = Field(default=None, description="Bot token from @BotFather")
-    telegram_api_base_url: str = Field(
-        default="https://api.telegram.org/bot{token}",
-        description="Bot API base URL; '{token}' is replaced. Any self-hosted Bot API server works.",
-    )
-    telegram_api_file_url: str = "https://api.telegram.org/file/bot{token}"
-    database_url: str = Field(default="", description="SQLAlchemy URL; default is a SQLite file")
-    data_dir: Path = DEFAULT_DATA_DIR
+    data_dir: Path = Field(default_factory=default_data_dir)
     secret_key: str | None = Field(default=None, description="Signs button payloads; generated into data_dir if unset")
     default_language: str = "de"
     timezone: str = "Europe/Berlin"
 
-    # Matching thresholds on the matcher's 0-100 confidence scale (see intents/matcher.py).
-    match_answer_threshold: float = 55.0
-    match_suggest_threshold: float = 43.0
+    telegram: TelegramSettings = TelegramSettings()
+    database: DatabaseSettings = DatabaseSettings()
+    translation: TranslationSettings = TranslationSettings()
+    matching: MatchingSettings = MatchingSettings()
+    retention: RetentionSettings = RetentionSettings()
+    demo: DemoSettings = DemoSettings()
 
-    # Offline machine translation (optional extra lotse-bot[mt]).
-    mt_home: Path | None = Field(
-        default=None, description="Argos Translate packages and data; default <data_dir>/argos"
-    )
-    mt_max_models: int = Field(default=2, ge=1, description="translation models kept in memory at most")
-    mt_timeout_seconds: float = Field(default=20.0, gt=0)
-    mt_max_pending: int = Field(default=8, ge=1, description="translations that may wait before new ones fall back")
-
-    # Privacy: how long conversation messages are kept before they are deleted.
-    message_retention_days: int = 30
-
-    # Local demo (no token): where the fake Bot API and the browser chat listen.
-    demo_host: str = "127.0.0.1"
-    demo_port: int = 8080
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """Keyword arguments, then the environment, then `.env`; each also read as the flat group variables."""
+        environment = _GroupedVariables(settings_cls, getattr(env_settings, "env_vars", {}))
+        dotenv = _GroupedVariables(settings_cls, getattr(dotenv_settings, "env_vars", {}))
+        return init_settings, environment, env_settings, dotenv, dotenv_settings, file_secret_settings
 
     @field_validator("default_language")
     @classmethod
     def _known_language(cls, value: str) -> str:
-        if value not in SUPPORTED_LANGUAGES:
-            raise ValueError(f"default_language must be one of {', '.join(SUPPORTED_LANGUAGES)}")
+        if value not in CURATED_LANGUAGES:
+            raise ValueError(f"must be one of {', '.join(CURATED_LANGUAGES)}")
         return value
 
-    @model_validator(mode="after")
-    def _thresholds_ordered(self) -> Settings:
-        if not 0 <= self.match_suggest_threshold <= self.match_answer_threshold <= 100:
-            raise ValueError("need 0 <= match_suggest_threshold <= match_answer_threshold <= 100")
-        return self
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown timezone {value!r} (an IANA name such as Europe/Berlin)") from None
+        return value
+
+    @field_validator("data_dir")
+    @classmethod
+    def _absolute(cls, value: Path) -> Path:
+        return value.expanduser().resolve()
 
     @property
-    def effective_mt_home(self) -> Path:
-        return self.mt_home or self.data_dir / "argos"
+    def mt_home(self) -> Path:
+        return self.translation.home or self.data_dir / "argos"
 
     @property
-    def effective_database_url(self) -> str:
+    def database_url(self) -> str:
         """The configured database URL, normalised to an async driver, or the default SQLite file."""
-        if not self.database_url:
+        if not self.database.url:
             return f"sqlite+aiosqlite:///{self.data_dir / 'lotse.sqlite3'}"
-        return async_database_url(self.database_url)
+        return async_database_url(self.database.url)
+
+
+class _GroupedVariables(PydanticBaseSettingsSource):
+    """The documented flat variables (LOTSE_MT_TIMEOUT_SECONDS, ...) folded into their groups."""
+
+    def __init__(self, settings_cls: type[BaseSettings], variables: Mapping[str, str | None]) -> None:
+        super().__init__(settings_cls)
+        self.variables = {key.lower(): value for key, value in variables.items()}
+
+    def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[Any, str, bool]:
+        return None, field_name, False  # unused: __call__ reads whole groups
+
+    def __call__(self) -> dict[str, Any]:
+        found: dict[str, Any] = {}
+        for group_name, group in GROUPS.items():
+            values = {
+                name: self.variables[key]
+                for name in group.model_fields
+                if (key := f"{ENV_PREFIX}{group.env_prefix}{name}".lower()) in self.variables
+                and self.variables[key] is not None
+            }
+            if values:
+                found[group_name] = values
+        return found
+
+
+def environment_variables() -> list[str]:
+    """Every documented LOTSE_* variable (for the README and a test that keeps both in step)."""
+    names = [f"{ENV_PREFIX}{name}".upper() for name in Settings.model_fields if name not in GROUPS]
+    for group in GROUPS.values():
+        names += [f"{ENV_PREFIX}{group.env_prefix}{name}".upper() for name in group.model_fields]
+    return names
 
 
 def async_database_url(url: str) -> str:

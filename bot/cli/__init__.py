@@ -1,0 +1,54 @@
+"""`lotse`: start the bot or the demo, migrate the database, check content, measure matching, work cases.
+
+One module per command group; each registers its sub-commands. A command builds what it needs when it
+runs (the knowledge base and the database only where it uses them) and never migrates the database:
+`lotse db upgrade` and the bot's start do that. Errors an operator can act on are printed without a
+traceback: invalid settings (exit 2) and domain errors (exit 1).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+
+from bot.cli import cases, db, kb, matching, questions, run, translate
+from bot.cli.common import ConfigurationError, print_error
+from bot.services import LotseError
+
+GROUPS = (run, db, kb, matching, translate, questions, cases)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    if not hasattr(args, "handler"):
+        parser.print_help()
+        return 2
+    try:
+        return int(args.handler(args) or 0)
+    except ConfigurationError as exc:
+        print_error(exc)
+        return 2
+    except LotseError as exc:
+        print_error(exc)
+        return 1
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="lotse", description="Lotse: multilingual Telegram assistant of a migration coordination office"
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="log what the bot does")
+    sub = parser.add_subparsers(metavar="COMMAND")
+    for group in GROUPS:
+        group.register(sub)
+    return parser
+
+
+if __name__ == "__main__":
+    sys.exit(main())
