@@ -2,16 +2,16 @@
 
 import pytest
 
-from bot.telegram.callbacks import MAX_CALLBACK_BYTES, CallbackSigner, InvalidCallback
+from bot.telegram.callbacks import MAX_CALLBACK_BYTES, Action, CallbackSigner, InvalidCallback, pattern
 
 signer = CallbackSigner(b"secret")
 
 
 def test_round_trip() -> None:
-    data = signer.encode(42, "s", 123456789, "residence-permit-extension")
+    data = signer.encode(42, Action.SUGGESTION, 123456789, "residence-permit-extension")
     assert len(data.encode()) <= MAX_CALLBACK_BYTES
     decoded = signer.decode(42, data)
-    assert decoded.action == "s" and decoded.args == ("123456789", "residence-permit-extension")
+    assert decoded.action is Action.SUGGESTION and decoded.args == ("123456789", "residence-permit-extension")
 
 
 @pytest.mark.parametrize(
@@ -32,17 +32,26 @@ def test_forged_payloads_are_rejected(data) -> None:
 
 
 def test_payload_of_another_chat_is_rejected() -> None:
-    data = signer.encode(42, "f", 7, "y")
+    data = signer.encode(42, Action.FEEDBACK, 7, "y")
     with pytest.raises(InvalidCallback):
         signer.decode(43, data)
 
 
 def test_altered_argument_is_rejected() -> None:
-    data = signer.encode(42, "f", 7, "y")
+    data = signer.encode(42, Action.FEEDBACK, 7, "y")
     with pytest.raises(InvalidCallback):
         signer.decode(42, data.replace(":7:", ":8:"))
 
 
-def test_too_long_payload_is_refused_when_building() -> None:
+def test_arguments_that_do_not_fit_the_action_are_refused_when_building() -> None:
     with pytest.raises(ValueError):
-        signer.encode(42, "s", "x" * 40, "y" * 40)
+        signer.encode(42, Action.SUGGESTION, "x" * 40, "y" * 40)
+    with pytest.raises(ValueError):
+        signer.encode(42, Action.FEEDBACK, 7, "maybe")
+
+
+def test_each_payload_reaches_only_the_handler_of_its_action() -> None:
+    data = signer.encode(42, Action.ENTRY_ORIGINAL, "child-benefit", "de")
+    assert pattern(Action.ENTRY_ORIGINAL).match(data)
+    assert not any(pattern(other).match(data) for other in Action if other is not Action.ENTRY_ORIGINAL)
+    assert not pattern(Action.ENTRY_ORIGINAL).match(data.replace(":de:", ":fr:"))

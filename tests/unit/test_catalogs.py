@@ -42,6 +42,7 @@ def test_catalog_is_complete(language: str) -> None:
     assert wanted <= set(translated), f"missing in {language}: {wanted - set(translated)}"
     for msgid in wanted:
         message = catalog[msgid]
+        assert message is not None and isinstance(message.string, str), f"{language}: {msgid!r} is not a plain string"
         assert message.string and not message.fuzzy, f"{language}: untranslated {msgid!r}"
         assert set(re.findall(r"\{\w+\}", msgid)) == set(re.findall(r"\{\w+\}", message.string)), (language, msgid)
     assert [e for _, errors in catalog.check() for e in errors] == []

@@ -29,7 +29,8 @@ def test_rtl_mark_constant() -> None:
 
 def test_a_machine_translated_interface_marks_every_message_and_explains_the_mark() -> None:
     from bot.telegram.callbacks import CallbackSigner
-    from bot.telegram.render import MACHINE_MARK, NOTE_MACHINE_INTERFACE, Renderer
+    from bot.telegram.render import MACHINE_MARK, Renderer
+    from bot.telegram.render.base import NOTE_MACHINE_INTERFACE
     from knowledge import KnowledgeBase
     from translations.catalog import register_machine_catalog
 

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.db import Case, CaseMessage, QuestionLog, User
-from tests.conftest import eventually
+from tests.helpers import eventually
 
 LANGUAGE_BUTTONS = {
     "de": "Deutsch",
@@ -81,6 +81,7 @@ async def test_forged_callback_payload_is_handled_politely(bot, ctx) -> None:
     for forged in ["l:xx:AAAAAAAAAA", "f:1:y", "<b>x</b>", "p", "s:999999:emergency:abcdefghij"]:
         await user.press(picker, data=forged)
     state = await eventually(lambda: _answers(bot, 5))
+    assert isinstance(state, list)
     assert all("nicht mehr gültig" in (a["text"] or "") for a in state)
     async with ctx.db.session() as session:  # nothing changed
         assert await session.scalar(select(func.count()).select_from(Case)) == 0

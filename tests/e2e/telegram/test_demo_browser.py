@@ -30,7 +30,9 @@ LAUNCH_ARGS = [
 
 @pytest.fixture
 async def demo(tmp_path):
-    settings = Settings(_env_file=None, data_dir=tmp_path, demo_port=0, secret_key="browser-test", database_url="")
+    settings = Settings(
+        _env_file=None, data_dir=tmp_path, demo={"port": 0}, secret_key="browser-test", database={"url": ""}
+    )
     running = LocalDemo(settings)
     url = await running.start()
     yield url

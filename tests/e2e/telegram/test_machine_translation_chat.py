@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import os
 import time
+from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import select
@@ -20,20 +21,18 @@ if not argos_available() and not os.environ.get("LOTSE_REQUIRE_MT"):
 
 from bot import services  # noqa: E402
 from bot.db import CaseMessage, TranslationCacheEntry  # noqa: E402
-from bot.services import ServiceContext  # noqa: E402
-from bot.services.context import build_machine_translator  # noqa: E402
+from bot.runtime import build_machine_translator  # noqa: E402
 from bot.settings import Settings  # noqa: E402
-from tests.conftest import RunningBot  # noqa: E402
 from tests.fakes.tiny_model import build_package, marker  # noqa: E402
+from tests.helpers import RunningBot, with_machine  # noqa: E402
 from translations.interface import prepare_machine_interface  # noqa: E402
 from translations.machine import ArgosEngine, MachineTranslator  # noqa: E402
-from translations.service import CuratedTexts, TranslationService  # noqa: E402
 
 PAIRS = [("de", "en"), ("en", "de"), ("en", "uk"), ("uk", "en"), ("en", "ps"), ("ps", "en")]
 
 
 @pytest.fixture(scope="session")
-def machine(tmp_path_factory) -> MachineTranslator:
+def machine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MachineTranslator]:
     translator = build_machine_translator(Settings(_env_file=None))
     assert translator is not None
     directory = tmp_path_factory.mktemp("e2e-models")
@@ -43,15 +42,9 @@ def machine(tmp_path_factory) -> MachineTranslator:
     translator.close()
 
 
-def mt_context(ctx: ServiceContext, machine: MachineTranslator) -> ServiceContext:
-    return ServiceContext(
-        ctx.settings, ctx.db, ctx.kb, ctx.matcher, TranslationService(ctx.db, machine, CuratedTexts(ctx.kb)), ctx.clock
-    )
-
-
 @pytest.fixture
 async def mt_bot(telegram_server, token, ctx, machine):
-    running = RunningBot(telegram_server, token, mt_context(ctx, machine))
+    running = RunningBot(telegram_server, token, with_machine(ctx, machine))
     await running.start()
     try:
         yield running
@@ -147,10 +140,10 @@ class SlowEngine(ArgosEngine):
 
 
 async def test_other_users_are_answered_while_a_slow_translation_runs(telegram_server, token, ctx, machine) -> None:
-    fast_context = mt_context(ctx, machine)
+    fast_context = with_machine(ctx, machine)
     await prepare_machine_interface(fast_context.translator, "ps")  # the Pashto interface is ready
     slow = MachineTranslator(SlowEngine(machine.engine.home), timeout=60)
-    running = RunningBot(telegram_server, token, mt_context(ctx, slow))
+    running = RunningBot(telegram_server, token, with_machine(ctx, slow))
     await running.start()
     try:
         pashto, german = running.user(71, language_code="ps"), running.user(72, language_code="de")

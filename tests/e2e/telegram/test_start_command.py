@@ -8,7 +8,7 @@ import signal
 import subprocess
 import sys
 
-from tests.conftest import eventually
+from tests.helpers import eventually
 
 
 async def test_start_with_a_token_polls_the_configured_bot_api(telegram_server, token, tmp_path) -> None:

@@ -3,24 +3,17 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from knowledge import DATA_DIR
-
-
-def lotse(*args: str, env_extra: dict[str, str] | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    env = {**os.environ, **(env_extra or {})}
-    env.pop("LOTSE_TELEGRAM_TOKEN", None)
-    return subprocess.run(
-        [sys.executable, "-m", "bot.cli", *args], capture_output=True, text=True, env=env, cwd=cwd, timeout=120
-    )
+from bot import services
+from bot.runtime import build_context
+from bot.settings import Settings
+from knowledge import DATA_DIR, KnowledgeBase
+from tests.helpers import lotse
 
 
 def test_kb_check_passes_on_the_shipped_content() -> None:
@@ -95,19 +88,13 @@ def test_db_upgrade_and_cases_list(tmp_path: Path, backend: str) -> None:
     assert listed.returncode == 0 and "no open cases" in listed.stdout
 
 
-async def test_cases_and_unanswered_questions_are_listed(tmp_path: Path, kb, matcher) -> None:
-    from bot import services
-    from bot.db import Database
-    from bot.services import ServiceContext
-    from bot.settings import Settings
-
-    settings = Settings(_env_file=None, data_dir=tmp_path, database_url="")
-    db = Database(settings.effective_database_url)
-    await db.upgrade()
-    ctx = ServiceContext(settings, db, kb, matcher)
+async def test_cases_and_unanswered_questions_are_listed(tmp_path: Path, kb: KnowledgeBase) -> None:
+    settings = Settings(_env_file=None, data_dir=tmp_path, database={"url": ""})
+    ctx = build_context(settings, kb=kb, with_machine_translation=False)
+    await ctx.db.upgrade()
     profile = await services.register_contact(ctx, 31, 31, "en")
     await services.handle_question(ctx, profile, "what is the capital of Peru, mail me at x@example.org")
-    await db.dispose()
+    await ctx.db.dispose()
 
     env = {"LOTSE_DATA_DIR": str(tmp_path), "LOTSE_DATABASE_URL": ""}
     listed = lotse("cases", "list", env_extra=env)
@@ -116,3 +103,30 @@ async def test_cases_and_unanswered_questions_are_listed(tmp_path: Path, kb, mat
     assert as_json[0]["messages"][0]["sender"] == "user"
     report = lotse("questions", "unanswered", env_extra=env)
     assert "capital of Peru" in report.stdout and "[email]" in report.stdout and "example.org" not in report.stdout
+
+
+def test_commands_do_not_migrate_and_say_what_to_do(tmp_path: Path) -> None:
+    env = {"LOTSE_DATA_DIR": str(tmp_path), "LOTSE_DATABASE_URL": ""}
+    for command in (("cases", "list"), ("questions", "unanswered"), ("cases", "reply", "1", "Hallo")):
+        result = lotse(*command, env_extra=env)
+        assert result.returncode == 1 and "run `lotse db upgrade` first" in result.stderr, result.stderr
+        assert "Traceback" not in result.stderr
+    assert lotse("db", "upgrade", env_extra=env).returncode == 0
+    unknown = lotse("cases", "reply", "4711", "Hallo", env_extra=env)
+    assert unknown.returncode == 1 and "no open case 4711" in unknown.stderr and "Traceback" not in unknown.stderr
+
+
+def test_invalid_settings_name_the_variable(tmp_path: Path) -> None:
+    env = {"LOTSE_DATA_DIR": str(tmp_path), "LOTSE_TIMEZONE": "Europe/Hanover", "LOTSE_MT_MAX_MODELS": "0"}
+    result = lotse("cases", "list", env_extra=env)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "LOTSE_TIMEZONE: " in result.stderr and "unknown timezone 'Europe/Hanover'" in result.stderr
+    assert "LOTSE_MT_MAX_MODELS: " in result.stderr
+
+
+def test_eval_json_keeps_stdout_for_the_cases_and_puts_the_summary_on_stderr(tmp_path: Path) -> None:
+    cases = tmp_path / "cases.jsonl"
+    cases.write_text(json.dumps({"text": "Kindergeld beantragen", "lang": "de", "expect": "child-benefit"}) + "\n")
+    result = lotse("eval", str(cases), "--json")
+    assert [json.loads(line)["entry"] for line in result.stdout.splitlines()] == ["child-benefit"]
+    assert re.search(r"top-1 accuracy:\s+100\.0%", result.stderr)

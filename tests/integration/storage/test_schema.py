@@ -1,0 +1,79 @@
+"""The schema holds its invariants on both databases: stored statuses are the ones the code knows."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError, StatementError
+
+from bot.cli.common import ensure_migrated
+from bot.db import Database, OutboxKind, OutboxMessage, OutboxStatus, utcnow
+from bot.services import SchemaOutdated, ServiceContext
+
+
+@pytest.mark.parametrize(
+    ("table", "column", "insert"),
+    [
+        (
+            "outbox",
+            "status",
+            "INSERT INTO outbox (kind, chat_id, status, attempts, created_at) "
+            "VALUES ('staff_reply', 1, 'sendinq', 0, CURRENT_TIMESTAMP)",
+        ),
+        (
+            "outbox",
+            "kind",
+            "INSERT INTO outbox (kind, chat_id, status, attempts, created_at) "
+            "VALUES ('reminder', 1, 'pending', 0, CURRENT_TIMESTAMP)",
+        ),
+        (
+            "question_log",
+            "outcome",
+            "INSERT INTO question_log (asked_on, language, text, outcome) VALUES (CURRENT_DATE, 'de', 'x', 'answerd')",
+        ),
+        (
+            "messages",
+            "sender",
+            "INSERT INTO users (telegram_user_id, chat_id, language_chosen, created_at, last_seen_at) "
+            "VALUES (1, 1, false, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP); "
+            "INSERT INTO messages (user_id, sender, text, created_at) VALUES (1, 'robot', 'x', CURRENT_TIMESTAMP)",
+        ),
+    ],
+)
+async def test_the_database_refuses_a_status_the_code_does_not_know(
+    database: Database, table: str, column: str, insert: str
+) -> None:
+    *setup, statement = insert.split("; ")
+    async with database.engine.begin() as connection:
+        for line in setup:
+            await connection.execute(text(line))
+    with pytest.raises(IntegrityError, match=f"ck_{table}_{column}|CHECK constraint failed"):
+        async with database.engine.begin() as connection:
+            await connection.execute(text(statement))
+
+
+async def test_statuses_come_back_as_enums_and_unknown_ones_fail_before_the_database(database: Database) -> None:
+    async with database.session() as session:
+        row = OutboxMessage(kind=OutboxKind.STAFF_REPLY, chat_id=1, status=OutboxStatus.PENDING, created_at=utcnow())
+        session.add(row)
+        await session.commit()
+    async with database.session() as session:
+        stored = await session.get(OutboxMessage, row.id)
+        assert stored is not None and stored.status is OutboxStatus.PENDING
+        stored.status = "sendinq"  # type: ignore[assignment]  # what a typo in code would do
+        with pytest.raises(StatementError, match="sendinq"):
+            await session.commit()
+
+
+async def test_a_database_that_is_not_migrated_is_reported_not_migrated(ctx: ServiceContext, tmp_path: Path) -> None:
+    await ensure_migrated(ctx)  # the fixture's database is migrated: nothing to say
+    empty = Database(f"sqlite+aiosqlite:///{tmp_path / 'empty.sqlite3'}")
+    try:
+        current, head = await empty.revision()
+        assert current is None and head
+        with pytest.raises(SchemaOutdated, match="lotse db upgrade"):
+            await ensure_migrated(ServiceContext(ctx.settings, empty, ctx.kb, ctx.matcher, ctx.translator, ctx.clock))
+    finally:
+        await empty.dispose()
