@@ -3,6 +3,7 @@
 
     python3 dev.py start    # the bot with LOTSE_TELEGRAM_TOKEN set, else the local demo in your browser
     python3 dev.py test     # the whole test suite (extra arguments go to pytest)
+    python3 dev.py check    # the static checks CI runs: ruff, ruff format, mypy, import-linter
 
 Optional: `python3 dev.py install-mt` adds offline machine translation (Argos Translate) with a CPU-only
 build of PyTorch (torch==2.13.0, which this project's CI machines provide locally).
@@ -42,6 +43,26 @@ def ensure_environment(extras: str) -> None:
     stamp.write_text(wanted)
 
 
+# The static checks, configured in pyproject.toml; each runs even if an earlier one failed.
+CHECKS = (
+    ("ruff", "check", "."),
+    ("ruff", "format", "--check", "."),
+    ("mypy",),
+    ("lint-imports",),
+)
+
+
+def check() -> int:
+    failed = []
+    for tool, *args in CHECKS:
+        print(f"$ {tool} {' '.join(args)}", flush=True)
+        if subprocess.call([str(BIN / tool), *args], cwd=ROOT) != 0:
+            failed.append(tool if tool != "ruff" else f"ruff {args[0]}")
+    if failed:
+        print(f"failed: {', '.join(failed)}", file=sys.stderr)
+    return 1 if failed else 0
+
+
 def main(argv: list[str]) -> int:
     command = argv[0] if argv else "help"
     if command == "start":
@@ -57,6 +78,9 @@ def main(argv: list[str]) -> int:
     if command == "test":
         ensure_environment("test")
         return subprocess.call([str(BIN / "python"), "-m", "pytest", *argv[1:]], cwd=ROOT)
+    if command == "check":
+        ensure_environment("test")
+        return check()
     print(__doc__)
     return 0 if command in ("help", "-h", "--help") else 2
 

@@ -23,7 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.db import Database  # noqa: E402
+from bot.db import Database, SqlTranslationStore  # noqa: E402
 from tests.fakes.tiny_model import build_package  # noqa: E402
 from translations.machine import ArgosEngine, MachineTranslator  # noqa: E402
 from translations.service import TranslationService  # noqa: E402
@@ -44,7 +44,7 @@ async def main(sentences: int) -> None:
     machine = MachineTranslator(engine, timeout=60, max_pending=1000)
     db = Database(f"sqlite+aiosqlite:///{work / 'bench.sqlite3'}")
     await db.upgrade()
-    service = TranslationService(db, machine)
+    service = TranslationService(SqlTranslationStore(db), machine)
     texts = [f"Bitte bringen Sie am {day}. Tag Ihren Pass und {day} Kopien mit." for day in range(sentences)]
 
     started = time.perf_counter()

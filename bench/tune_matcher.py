@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def top_scores(matcher: Matcher, cases) -> list[tuple[str | None, str | None, float, bool]]:
     """(expected, top entry, top score, emergency) per case, with thresholds out of the way."""
-    rows = []
+    rows: list[tuple[str | None, str | None, float, bool]] = []
     for case in cases:
         if classify_small_talk(case.text) is not None:
             rows.append((case.expect, None, 0.0, False))

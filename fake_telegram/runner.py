@@ -68,13 +68,13 @@ class FakeTelegramServer:
         """Serve from a thread with its own event loop, so a busy bot loop cannot stall Telegram."""
 
         def run() -> None:
-            self._server = self._make_server()
+            server = self._server = self._make_server()
             loop = asyncio.new_event_loop()
             asyncio.set_event_loop(loop)
 
             async def main() -> None:
-                task = asyncio.ensure_future(self._server.serve(sockets=[self._socket]))
-                while not self._server.started and not task.done():  # noqa: ASYNC110 - uvicorn has no "started" event
+                task = asyncio.ensure_future(server.serve(sockets=[self._socket]))
+                while not server.started and not task.done():  # noqa: ASYNC110 - uvicorn has no "started" event
                     await asyncio.sleep(0.01)
                 self._started.set()
                 await task
