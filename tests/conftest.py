@@ -46,11 +46,10 @@ def backend(request: pytest.FixtureRequest) -> str:
 
 
 @pytest_asyncio.fixture
-async def database(backend: str, tmp_path: Path) -> AsyncIterator[Database]:
-    """A migrated, empty database: a SQLite file, or a fresh schema in the PostgreSQL test database."""
+async def empty_database(backend: str, tmp_path: Path) -> AsyncIterator[Database]:
+    """A database without any tables: a new SQLite file, or a fresh schema in the PostgreSQL test database."""
     if backend == "sqlite":
         db = Database(f"sqlite+aiosqlite:///{tmp_path / 'test.sqlite3'}")
-        await db.upgrade()
         yield db
         await db.dispose()
         return
@@ -63,12 +62,18 @@ async def database(backend: str, tmp_path: Path) -> AsyncIterator[Database]:
     await admin.execute(f'CREATE SCHEMA "{schema}"')
     db = Database(async_database_url(POSTGRES_URL), connect_args={"server_settings": {"search_path": schema}})
     try:
-        await db.upgrade()
         yield db
     finally:
         await db.dispose()
         await admin.execute(f'DROP SCHEMA "{schema}" CASCADE')
         await admin.close()
+
+
+@pytest_asyncio.fixture
+async def database(empty_database: Database) -> Database:
+    """A migrated, empty database (SQLite, and PostgreSQL when LOTSE_TEST_POSTGRES_URL is set)."""
+    await empty_database.upgrade()
+    return empty_database
 
 
 @pytest.fixture

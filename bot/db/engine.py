@@ -1,4 +1,5 @@
-"""Engine, sessions and migrations (Alembic, applied by `lotse db upgrade` and at bot start-up only)."""
+"""Engine, sessions and migrations (Alembic, applied by `lotse db upgrade` and when the bot or the demo
+starts, never by other commands)."""
 
 from __future__ import annotations
 
@@ -31,10 +32,28 @@ class Database:
     def dialect(self) -> str:
         return self.engine.dialect.name
 
-    async def upgrade(self) -> None:
-        """Apply all Alembic migrations up to the newest."""
-        async with self.engine.begin() as connection:
-            await connection.run_sync(_upgrade)
+    async def upgrade(self, revision: str = "head") -> None:
+        """Apply the Alembic migrations up to `revision` (the newest by default).
+
+        On SQLite, adding a constraint rebuilds the table (copy, drop, rename); with foreign keys enforced,
+        dropping the old `cases` table would cascade-delete every hand-over message and queued reply. So
+        foreign keys are off while migrating (the pragma only works outside a transaction) and checked
+        afterwards."""
+        sqlite = self.dialect == "sqlite"
+        async with self.engine.connect() as connection:
+            if sqlite:
+                await connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            try:
+                await connection.run_sync(_upgrade, revision)
+                await connection.commit()
+                if sqlite:
+                    broken = (await connection.exec_driver_sql("PRAGMA foreign_key_check")).all()
+                    if broken:
+                        raise RuntimeError(f"the migration left rows pointing nowhere: {broken[:5]}")
+            finally:
+                if sqlite:
+                    await connection.rollback()
+                    await connection.exec_driver_sql("PRAGMA foreign_keys=ON")
 
     async def revision(self) -> tuple[str | None, str]:
         """The schema's current Alembic revision (None for an empty database) and the newest one."""
@@ -59,10 +78,10 @@ def alembic_config() -> Config:
     return config
 
 
-def _upgrade(sync_connection: Connection) -> None:
+def _upgrade(sync_connection: Connection, revision: str) -> None:
     config = alembic_config()
     config.attributes["connection"] = sync_connection
-    command.upgrade(config, "head")
+    command.upgrade(config, revision)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: object) -> None:

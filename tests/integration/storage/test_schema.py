@@ -77,3 +77,35 @@ async def test_a_database_that_is_not_migrated_is_reported_not_migrated(ctx: Ser
             await ensure_migrated(ServiceContext(ctx.settings, empty, ctx.kb, ctx.matcher, ctx.translator, ctx.clock))
     finally:
         await empty.dispose()
+
+
+async def test_upgrading_a_database_with_data_keeps_every_row(empty_database: Database) -> None:
+    """Migration 0004 rebuilds tables on SQLite: hand-overs and queued replies must survive it (and on
+    PostgreSQL the rows the old code wrote must satisfy the new constraints)."""
+    db = empty_database
+    true = "1" if db.dialect == "sqlite" else "true"
+    await db.upgrade("0003")
+    async with db.engine.begin() as connection:
+        for statement in (
+            "INSERT INTO users (id, telegram_user_id, chat_id, language, language_chosen, created_at, last_seen_at)"
+            f" VALUES (1, 77, 77, 'uk', {true}, '2026-11-30 10:00:00', '2026-11-30 10:00:00')",
+            "INSERT INTO messages (user_id, sender, text, language, created_at)"
+            " VALUES (1, 'user', 'Привіт', 'uk', '2026-11-30 10:00:00')",
+            "INSERT INTO cases (id, user_id, status, reason, person_requested, language, created_at)"
+            f" VALUES (1, 1, 'open', 'talk_to_person', {true}, 'uk', '2026-11-30 10:00:00')",
+            "INSERT INTO case_messages (id, case_id, sender, text, language, translation_origin, created_at)"
+            " VALUES (1, 1, 'staff', 'Guten Tag', 'de', 'machine', '2026-11-30 10:01:00')",
+            "INSERT INTO outbox (kind, chat_id, case_message_id, status, attempts, created_at)"
+            " VALUES ('staff_reply', 77, 1, 'pending', 0, '2026-11-30 10:01:00')",
+            "INSERT INTO question_log (asked_on, language, text, outcome) VALUES ('2026-11-30', 'uk', 'x', 'chosen')",
+        ):
+            await connection.execute(text(statement))
+    await db.upgrade()
+    current, head = await db.revision()
+    assert current == head
+    async with db.engine.connect() as connection:
+        for table in ("users", "messages", "cases", "case_messages", "outbox", "question_log"):
+            count = await connection.scalar(text(f"SELECT count(*) FROM {table}"))
+            assert count == 1, f"{table} lost its rows"
+        if db.dialect == "sqlite":
+            assert await connection.scalar(text("PRAGMA foreign_keys")) == 1  # enforced again afterwards
