@@ -1,7 +1,7 @@
 """`lotse`: start the bot or the demo, migrate the database, check content, measure matching, work cases.
 
 One module per command group; each registers its sub-commands. A command builds what it needs when it
-runs (the knowledge base and the database only where it uses them) and never migrates the database:
+runs (the database and the context around it only where it uses them) and never migrates the database:
 `lotse db upgrade` and the bot's start do that. Errors an operator can act on are printed without a
 traceback: invalid settings (exit 2) and domain errors (exit 1).
 """
@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import sys
 
 from bot.cli import cases, db, kb, matching, questions, run, translate
 from bot.cli.common import ConfigurationError, print_error
@@ -48,7 +47,3 @@ def _parser() -> argparse.ArgumentParser:
     for group in GROUPS:
         group.register(sub)
     return parser
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -63,6 +63,13 @@ class Database:
         assert head is not None
         return current, head
 
+    @staticmethod
+    def knows_revision(revision: str) -> bool:
+        """Whether this version of Lotse has migration `revision` (an older or the current schema)."""
+        return any(
+            script.revision == revision for script in ScriptDirectory.from_config(alembic_config()).walk_revisions()
+        )
+
     async def dispose(self) -> None:
         await self.engine.dispose()
 
