@@ -106,6 +106,6 @@ async def known_language(ctx: ServiceContext, telegram_user_id: int) -> str | No
     try:
         async with ctx.db.session() as session:
             return await session.scalar(select(User.language).where(User.telegram_user_id == telegram_user_id))
-    except SQLAlchemyError as exc:
-        log.warning("could not read the language of a user while reporting an error: %s", exc)
+    except (SQLAlchemyError, OSError) as exc:  # OSError: the database server cannot be reached at all
+        log.warning("could not read the language of a user while reporting an error: %r", exc)
         return None

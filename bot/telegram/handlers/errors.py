@@ -2,9 +2,12 @@
 
 - A domain error (`bot.services.LotseError`) is expected: logged briefly, and the user gets its kind's
   polite, translated text (the notice under a pressed button, else a message).
-- Anything else is a bug: logged with its traceback, and the user gets the generic apology as a message
-  (and as the notice of a pressed button), never silence and never "this button is no longer valid".
-- Telegram errors outside an update (the network or Telegram down while polling) are logged, rate-limited.
+- A bug (anything else, including a request Telegram refuses as malformed): logged with its traceback,
+  and the user gets the generic apology as a message (and as the notice of a pressed button), never
+  silence and never "this button is no longer valid".
+- Telegram failing (network down, timeouts, flood limits, another process polling) is a degraded path:
+  logged as a warning, at most once per kind every few minutes, with or without an update.
+- A user who blocked the bot: nothing to tell them.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from __future__ import annotations
 import logging
 
 from telegram import Update
-from telegram.error import Forbidden, NetworkError, TelegramError
+from telegram.error import BadRequest, Forbidden, TelegramError
 
 from bot.degraded import DegradedLog
 from bot.services import LotseError, known_language
@@ -28,31 +31,31 @@ degraded = DegradedLog(log)
 
 async def on_error(update: object, context: LotseContext) -> None:
     error = context.error
+    chat = update.effective_chat if isinstance(update, Update) else None
+    where = f"chat {chat.id}" if chat else "no chat"
     if isinstance(error, Forbidden):
-        log.info("user blocked the bot: %s", error)
+        log.info("user blocked the bot (%s): %s", where, error)
         return
-    if not isinstance(update, Update):  # polling or a job, not a user's update
-        if isinstance(error, NetworkError):
-            degraded.warning("network", "Telegram is not reachable: %s", error)
-        else:
-            log.error("error outside an update", exc_info=error)
-        return
-    chat = update.effective_chat
-    expected = isinstance(error, LotseError)
-    if expected:
-        log.info("%s in chat %s: %s", type(error).__name__, chat.id if chat else "-", error)
+    if isinstance(error, TelegramError) and not isinstance(error, BadRequest):
+        degraded.warning(f"telegram:{type(error).__name__}", "Telegram failed (%s): %s", where, error)
+    elif isinstance(error, LotseError):
+        log.info("%s in %s: %s", type(error).__name__, where, error)
     else:
-        log.error("error while handling an update in chat %s", chat.id if chat else "-", exc_info=error)
-    if chat is None:
+        log.error("error while handling an update (%s)", where, exc_info=error)
+    if not isinstance(update, Update) or chat is None:
         return
     render = await _renderer(update, context, chat.id)
-    try:
-        if update.callback_query is not None:
+    expected = isinstance(error, LotseError)
+    if update.callback_query is not None:
+        try:
             await update.callback_query.answer(render.error_text(error))
-        if update.callback_query is None or not expected:
+        except TelegramError as exc:  # e.g. the query is too old: the message below still explains
+            degraded.warning("error-notice", "could not answer a button press in %s: %s", where, exc)
+    if update.callback_query is None or not expected:
+        try:
             await send(context, chat.id, render.error(error))
-    except TelegramError as exc:
-        degraded.warning("error-reply", "could not tell chat %s about an error: %s", chat.id, exc)
+        except TelegramError as exc:
+            degraded.warning("error-reply", "could not tell %s about an error: %s", where, exc)
 
 
 async def _renderer(update: Update, context: LotseContext, chat_id: int) -> Renderer:
