@@ -88,7 +88,7 @@ class MatchingSettings(Group):
 class RetentionSettings(Group):
     """Privacy: how long personal data is kept before it is deleted."""
 
-    message_retention_days: int = Field(default=30, ge=1, description="conversation messages")
+    message_retention_days: int = Field(default=30, ge=0, description="conversation messages")
 
 
 class DemoSettings(Group):
@@ -139,7 +139,19 @@ class Settings(BaseSettings):
         """Keyword arguments, then the environment, then `.env`; each also read as the flat group variables."""
         environment = _GroupedVariables(settings_cls, getattr(env_settings, "env_vars", {}))
         dotenv = _GroupedVariables(settings_cls, getattr(dotenv_settings, "env_vars", {}))
-        return init_settings, environment, env_settings, dotenv, dotenv_settings, file_secret_settings
+        dotenv_fields = _KnownFieldsOnly(settings_cls, dotenv_settings)  # its flat group variables are read above
+        return init_settings, environment, env_settings, dotenv, dotenv_fields, file_secret_settings
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_unknown_settings(cls, data: Any) -> Any:
+        """A keyword argument that is not a setting is a mistake, not something to ignore (the environment
+        and `.env` only ever bring known settings here)."""
+        if isinstance(data, dict):
+            unknown = sorted(set(data) - set(cls.model_fields))
+            if unknown:
+                raise ValueError(f"unknown settings {', '.join(unknown)} (groups: {', '.join(GROUPS)})")
+        return data
 
     @field_validator("default_language")
     @classmethod
@@ -196,6 +208,32 @@ class _GroupedVariables(PydanticBaseSettingsSource):
             if values:
                 found[group_name] = values
         return found
+
+
+class _KnownFieldsOnly(PydanticBaseSettingsSource):
+    """A source without the keys that are not settings (pydantic-settings' `.env` source passes every
+    LOTSE_* line on), so that an unknown keyword argument can be told apart and refused."""
+
+    def __init__(self, settings_cls: type[BaseSettings], source: PydanticBaseSettingsSource) -> None:
+        super().__init__(settings_cls)
+        self.source = source
+
+    def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[Any, str, bool]:
+        return None, field_name, False  # unused: __call__ filters the whole source
+
+    def __call__(self) -> dict[str, Any]:
+        return {key: value for key, value in self.source().items() if key in self.settings_cls.model_fields}
+
+
+def legacy_data_dir(settings: Settings) -> Path | None:
+    """`./var` holding a Lotse database, when the data directory was left at its default and is elsewhere:
+    Lotse before December 2026 kept its data relative to the directory it was started from."""
+    if "data_dir" in settings.model_fields_set or settings.database.url:
+        return None
+    old = Path.cwd() / "var"
+    if old.resolve() == settings.data_dir or not (old / "lotse.sqlite3").is_file():
+        return None
+    return old.resolve()
 
 
 def environment_variables() -> list[str]:

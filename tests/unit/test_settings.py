@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from bot.settings import Settings, environment_variables
+from bot.settings import Settings, environment_variables, legacy_data_dir
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 
@@ -83,3 +83,19 @@ def test_invalid_values_are_refused_at_start_up(
     monkeypatch.setenv(name, value)
     with pytest.raises(ValidationError, match=problem):
         Settings(_env_file=None)
+
+
+def test_data_left_in_the_old_relative_default_is_pointed_out(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.delenv("LOTSE_DATA_DIR", raising=False)
+    monkeypatch.delenv("LOTSE_DATABASE_URL", raising=False)
+    monkeypatch.chdir(tmp_path)
+    assert legacy_data_dir(Settings(_env_file=None)) is None  # nothing there
+    (tmp_path / "var").mkdir()
+    (tmp_path / "var" / "lotse.sqlite3").write_bytes(b"")
+    assert legacy_data_dir(Settings(_env_file=None)) == tmp_path / "var"
+    assert legacy_data_dir(Settings(_env_file=None, data_dir=tmp_path / "elsewhere")) is None  # chosen explicitly
+
+
+def test_a_keyword_that_is_not_a_setting_is_refused() -> None:
+    with pytest.raises(ValidationError, match="unknown settings database_url"):
+        Settings(_env_file=None, database_url="postgresql://x/y")
