@@ -5,10 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from translations.languages import CURATED_LANGUAGES, ORIGINAL_LANGUAGE
+from translations.languages import CURATED_LANGUAGES
 
 LANGUAGES = CURATED_LANGUAGES  # the languages every entry is written in (the list lives in translations.languages)
-__all__ = ["LANGUAGES", "ORIGINAL_LANGUAGE"]
 
 
 @dataclass(frozen=True)

@@ -2,15 +2,15 @@
 
     LotseError          something the user or staff can act on; the base of everything below
     ├── NotFound        what was referred to does not exist (any more): an entry, a case, a log row
-    ├── Conflict        the state changed in between (a case closed meanwhile, a slot already taken)
+    ├── Conflict        the state changed in between (a slot someone else booked first)
     ├── InvalidInput    input the domain cannot accept (a language Lotse does not offer, an empty reply)
     └── Unavailable     a part the action needs is not there right now (the database not migrated, ...)
 
 `str(error)` is for logs and operators (English, specific). `user_message` is an English msgid from the
 interface catalogs that a channel translates for the user. Each channel maps these once: the bot in
-`bot/telegram/handlers/errors.py` (a polite, translated text), the CLI prints `str(error)` and exits 1, the
-staff web app answers 404/409/422/503. Anything that is not a `LotseError` is a bug: it is logged with its
-traceback and the user gets the generic apology.
+`bot/telegram/handlers/errors.py` (a polite, translated text), the CLI prints `str(error)` and exits 1, and
+the staff web app will answer 404/409/422/503. Anything that is not a `LotseError` is a bug: it is logged
+with its traceback and the user gets the generic apology.
 """
 
 from __future__ import annotations

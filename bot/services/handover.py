@@ -8,7 +8,6 @@ into the outbox (`bot/services/outbox.py`) to be translated into the user's lang
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -33,8 +32,6 @@ from bot.services.localize import report_translation_failure
 from bot.services.users import UserProfile
 from translations.languages import STAFF_LANGUAGE
 from translations.service import Translated, TranslationBusy, TranslationUnavailable
-
-log = logging.getLogger(__name__)
 
 CONVERSATION_WINDOW = dt.timedelta(hours=24)
 CONVERSATION_MESSAGES = 20

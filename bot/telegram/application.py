@@ -22,7 +22,7 @@ from telegram.ext import (
 )
 
 from bot.services import ServiceContext
-from bot.telegram import delivery
+from bot.telegram import delivery, retention
 from bot.telegram.callbacks import Action, CallbackSigner, pattern
 from bot.telegram.context import LotseApplication, LotseContext
 from bot.telegram.handlers import buttons, errors, handover, questions, start
@@ -76,7 +76,7 @@ def build_application(
 
     if application.job_queue is not None:
         application.job_queue.run_repeating(
-            delivery.purge_old_messages, interval=PURGE_EVERY, first=dt.timedelta(seconds=30), name="purge-messages"
+            retention.purge_old_messages, interval=PURGE_EVERY, first=dt.timedelta(seconds=30), name="purge-messages"
         )
         application.job_queue.run_repeating(
             delivery.deliver_staff_replies,

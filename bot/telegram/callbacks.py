@@ -20,7 +20,7 @@ from enum import StrEnum
 MAX_CALLBACK_BYTES = 64
 _SIG_LEN = 10
 _SIGNATURE = rf"[A-Za-z0-9_-]{{{_SIG_LEN}}}"
-_ID = r"\d{1,18}"  # a database id (fits a BIGINT)
+_ID = r"[0-9]{1,18}"  # a database id
 _ENTRY = r"[a-z0-9-]{1,40}"  # a knowledge-base entry id
 _LANGUAGE = r"[a-z]{2,3}"
 

@@ -1,4 +1,4 @@
-"""The bot's ticks: deliver what waits in the outbox, and delete what the retention rules say to delete."""
+"""The outbox tick: deliver what waits in the outbox (staff replies today), translated for its reader."""
 
 from __future__ import annotations
 
@@ -31,11 +31,3 @@ async def deliver_staff_replies(context: LotseContext) -> None:
         else:
             await services.mark_sent(ctx, reply.outbox_id)
     await services.translate_waiting_user_messages(ctx)  # staff read them in German as soon as possible
-
-
-async def purge_old_messages(context: LotseContext) -> None:
-    ctx = context.services
-    deleted = await services.purge_old_messages(ctx)
-    if deleted:
-        days = ctx.settings.retention.message_retention_days
-        log.info("deleted %d conversation messages older than %d days", deleted, days)

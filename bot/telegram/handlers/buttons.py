@@ -40,8 +40,7 @@ async def pressed(update: Update, context: LotseContext) -> Pressed | None:
     try:
         callback = context.signer.decode(profile.chat_id, query.data)
     except InvalidCallback as exc:
-        log.info("rejected button payload from chat %s: %s", profile.chat_id, exc)
-        await query.answer(render.invalid_button())
+        await _reject(query, profile, render, str(exc))
         return None
     return Pressed(query, profile, render, callback.args)
 
@@ -51,8 +50,12 @@ async def invalid(update: Update, context: LotseContext) -> None:
     query = update.callback_query
     assert query is not None, "registered for callback queries"
     profile = await profile_of(update, context)
-    log.info("rejected button payload from chat %s: no action has this shape", profile.chat_id)
-    await query.answer((await renderer(context, profile)).invalid_button())
+    await _reject(query, profile, await renderer(context, profile), "no action has this shape")
+
+
+async def _reject(query: CallbackQuery, profile: UserProfile, render: Renderer, reason: str) -> None:
+    log.info("rejected button payload from chat %s: %s", profile.chat_id, reason)
+    await query.answer(render.invalid_button())
 
 
 async def choose_language(update: Update, context: LotseContext) -> None:

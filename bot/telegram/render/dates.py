@@ -25,7 +25,8 @@ def medium_date(day: dt.date, language: str) -> str:
 
 
 def opening_hours(org: Organisation, language: str, always_open: str) -> str:
-    """ "Mon–Fri 08:00–12:00; Thu 14:00–18:00" in `language`; `always_open` is the translated 24/7 text."""
+    """Opening hours such as "Mon–Fri 08:00–12:00; Thu 14:00–18:00" in `language`; `always_open` is the
+    translated text for places that never close."""
     if org.always_open:
         return always_open
     if not org.hours:
