@@ -109,6 +109,23 @@ def run_bot(settings: Settings) -> None:
     application.run_polling(allowed_updates=Update.ALL_TYPES)
 
 
+async def start_polling(application: LotseApplication, *, poll_timeout: int) -> None:
+    """Start the bot inside a running event loop (the demo and the tests; `run_polling` owns its own loop)."""
+    await application.initialize()
+    if application.post_init is not None:
+        await application.post_init(application)
+    await application.start()
+    assert application.updater is not None
+    await application.updater.start_polling(timeout=poll_timeout, poll_interval=0)
+
+
+async def stop_polling(application: LotseApplication) -> None:
+    if application.updater is not None:
+        await application.updater.stop()
+    await application.stop()
+    await application.shutdown()
+
+
 class LocalDemo:
     """The full bot stack against the project's fake Bot API, plus a browser chat on 127.0.0.1."""
 
@@ -131,20 +148,12 @@ class LocalDemo:
             self.ctx, token=DEMO_TOKEN, base_url=server.base_url, base_file_url=f"{server.url}/file/bot{{token}}"
         )
         self.application = application
-        await application.initialize()
-        if application.post_init is not None:
-            await application.post_init(application)
-        await application.start()
-        assert application.updater is not None
-        await application.updater.start_polling(timeout=10, poll_interval=0)
+        await start_polling(application, poll_timeout=10)
         return f"{server.url}/"
 
     async def stop(self) -> None:
         if self.application is not None:
-            if self.application.updater is not None:
-                await self.application.updater.stop()
-            await self.application.stop()
-            await self.application.shutdown()
+            await stop_polling(self.application)
         if self.ctx is not None:
             await self.ctx.db.dispose()
         if self.server is not None:

@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from bot.runtime import build_translator
+from bot.runtime import build_translator, start_polling, stop_polling
 from bot.services import ServiceContext
 from bot.telegram.application import build_application
 from bot.telegram.context import LotseApplication
@@ -78,20 +78,12 @@ class RunningBot:
             secret=TEST_SECRET,
         )
         self.application = application
-        await application.initialize()
-        if application.post_init is not None:
-            await application.post_init(application)
-        await application.start()
-        assert application.updater is not None
-        await application.updater.start_polling(timeout=5, poll_interval=0)
+        await start_polling(application, poll_timeout=5)
 
     async def stop(self) -> None:
         if self.application is None:
             return
-        if self.application.updater is not None:
-            await self.application.updater.stop()
-        await self.application.stop()
-        await self.application.shutdown()
+        await stop_polling(self.application)
         self.application = None
 
     def user(
