@@ -58,10 +58,17 @@ class Callback:
     args: tuple[str, ...]
 
 
-def pattern(action: Action) -> re.Pattern[str]:
-    """What a payload of `action` looks like (for its CallbackQueryHandler); the signature is checked later."""
+def _compile(action: Action) -> re.Pattern[str]:
     parts = [re.escape(action.value), *(f"(?:{arg})" for arg in ARGUMENTS[action]), _SIGNATURE]
     return re.compile("^" + ":".join(parts) + "$")
+
+
+_PATTERNS = {action: _compile(action) for action in Action}  # built once: every button is checked against one
+
+
+def pattern(action: Action) -> re.Pattern[str]:
+    """What a payload of `action` looks like (for its CallbackQueryHandler); the signature is checked later."""
+    return _PATTERNS[action]
 
 
 class CallbackSigner:
