@@ -10,12 +10,16 @@ from __future__ import annotations
 import logging
 import threading
 import time
+import weakref
 from collections.abc import Callable
+from typing import ClassVar
 
 DEFAULT_INTERVAL_SECONDS = 300.0
 
 
 class DegradedLog:
+    _instances: ClassVar[weakref.WeakSet[DegradedLog]] = weakref.WeakSet()
+
     def __init__(
         self,
         logger: logging.Logger,
@@ -29,6 +33,15 @@ class DegradedLog:
         self._last: dict[str, float] = {}
         self._suppressed: dict[str, int] = {}
         self._lock = threading.Lock()  # the translator's worker thread may report too
+        DegradedLog._instances.add(self)
+
+    @classmethod
+    def forget_all(cls) -> None:
+        """Start every rate limit afresh (tests do this, so one test's warning does not hold back another's)."""
+        for instance in list(cls._instances):
+            with instance._lock:
+                instance._last.clear()
+                instance._suppressed.clear()
 
     def warning(self, key: str, message: str, *args: object, exc_info: BaseException | None = None) -> bool:
         """Log `message % args` as a warning unless `key` was logged within the interval; True if logged."""

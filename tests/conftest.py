@@ -15,6 +15,7 @@ import pytest_asyncio
 from sqlalchemy.engine import make_url
 
 from bot.db import Database
+from bot.degraded import DegradedLog
 from bot.runtime import build_matcher, build_translator
 from bot.services import ServiceContext
 from bot.settings import Settings, async_database_url
@@ -28,6 +29,12 @@ os.environ.setdefault("LOTSE_MT_HOME", tempfile.mkdtemp(prefix="lotse-test-argos
 
 POSTGRES_URL = os.environ.get("LOTSE_TEST_POSTGRES_URL", "").strip()
 BACKENDS = ["sqlite", "postgres"] if POSTGRES_URL else ["sqlite"]
+
+
+@pytest.fixture(autouse=True)
+def fresh_warning_limits() -> None:
+    """Rate-limited warnings start afresh in every test (see bot/degraded.py)."""
+    DegradedLog.forget_all()
 
 
 @pytest.fixture(scope="session")

@@ -6,17 +6,14 @@ import logging
 
 import pytest
 
-from bot.degraded import DegradedLog
-from bot.telegram.handlers import errors
 from tests.helpers import RunningBot
 
 APOLOGY = "Entschuldigung, bei uns ist ein Fehler passiert."
 
 
 async def test_telegram_failing_during_an_answer_is_a_rate_limited_warning_and_the_user_gets_the_apology(
-    bot: RunningBot, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+    bot: RunningBot, caplog: pytest.LogCaptureFixture
 ) -> None:
-    monkeypatch.setattr(errors, "degraded", DegradedLog(errors.log))  # no warnings of earlier tests held back
     user = bot.user(language_code="de")
     apologies = []
     with caplog.at_level(logging.INFO, logger="bot"):

@@ -7,15 +7,12 @@ import logging
 import pytest
 
 from bot import services
-from bot.degraded import DegradedLog
-from bot.telegram import delivery
 from tests.helpers import RunningBot
 
 
 async def test_a_staff_reply_telegram_refuses_is_logged_and_delivered_on_the_next_tick(
-    bot: RunningBot, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+    bot: RunningBot, caplog: pytest.LogCaptureFixture
 ) -> None:
-    monkeypatch.setattr(delivery, "degraded", DegradedLog(delivery.log))  # no warnings of earlier tests held back
     user = bot.user(language_code="de")
     await user.send("/person")
     await user.reply()

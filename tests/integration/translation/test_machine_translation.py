@@ -383,19 +383,13 @@ def test_cli_installs_lists_and_translates_without_network(tmp_path, model_files
 
 
 async def test_a_failing_translation_is_logged_once_per_interval_and_staff_get_the_original(
-    ctx, engine, caplog, monkeypatch
+    ctx, engine, caplog
 ) -> None:
     """A model that fails (here: never within its time limit) degrades quietly for users, but not unseen."""
-    import importlib
     import logging
 
     from bot import services
-    from bot.degraded import DegradedLog
     from bot.services import TranslationOrigin
-
-    # A fresh rate limit, so that a warning an earlier test caused does not hold this one back.
-    localize_module = importlib.import_module("bot.services.localize")  # (the package exports a function `localize`)
-    monkeypatch.setattr(localize_module, "degraded", DegradedLog(localize_module.log))
 
     failing = MachineTranslator(engine, timeout=0, max_pending=8)  # every translation times out
     mt_ctx = with_machine(ctx, failing)
