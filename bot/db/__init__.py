@@ -1,12 +1,13 @@
 """Persistence: SQLAlchemy 2.0 models (async), Alembic migrations and the translation cache's storage."""
 
-from bot.db.engine import Database, alembic_config, rows_affected
+from bot.db.engine import Database, alembic_config, dialect_insert, rows_affected
 from bot.db.models import (
     Base,
     Case,
     CaseMessage,
     CaseReason,
     CaseStatus,
+    GroupNotice,
     Message,
     OutboxKind,
     OutboxMessage,
@@ -28,6 +29,7 @@ __all__ = [
     "CaseReason",
     "CaseStatus",
     "Database",
+    "GroupNotice",
     "Message",
     "OutboxKind",
     "OutboxMessage",
@@ -40,6 +42,7 @@ __all__ = [
     "TranslationOrigin",
     "User",
     "alembic_config",
+    "dialect_insert",
     "rows_affected",
     "utcnow",
 ]

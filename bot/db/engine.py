@@ -3,6 +3,7 @@ starts, never by other commands)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, cast
 
@@ -10,10 +11,13 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, CursorResult, Result, event
+from sqlalchemy import Connection, CursorResult, Result, event, text
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+MIGRATION_LOCK = 7_316_853_311  # PostgreSQL advisory lock key: one process migrates at a time
+SQLITE_BUSY_TIMEOUT_MS = 15_000
 
 
 class Database:
@@ -38,11 +42,16 @@ class Database:
         On SQLite, adding a constraint rebuilds the table (copy, drop, rename); with foreign keys enforced,
         dropping the old `cases` table would cascade-delete every hand-over message and queued reply. So
         foreign keys are off while migrating (the pragma only works outside a transaction) and checked
-        afterwards."""
+        afterwards.
+
+        On PostgreSQL the migration holds an advisory lock for its transaction: processes that start together
+        on an empty database wait for the first one, then find the schema current."""
         sqlite = self.dialect == "sqlite"
         async with self.engine.connect() as connection:
             if sqlite:
                 await connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            else:
+                await connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
             try:
                 await connection.run_sync(_upgrade, revision)
                 await connection.commit()
@@ -79,6 +88,11 @@ def rows_affected(result: Result[Any]) -> int:
     return cast(CursorResult[Any], result).rowcount
 
 
+def dialect_insert(dialect: str) -> Callable[[Any], Any]:
+    """The dialect's INSERT, which knows ON CONFLICT (PostgreSQL and SQLite both do)."""
+    return postgresql.insert if dialect == "postgresql" else sqlite.insert
+
+
 def alembic_config() -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
@@ -92,11 +106,16 @@ def _upgrade(sync_connection: Connection, revision: str) -> None:
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: object) -> None:
+    """WAL (readers never wait for the writer), a busy timeout (a writer waits for another instead of failing
+    with "database is locked"), and write transactions that start with BEGIN IMMEDIATE: the Python driver
+    opens a transaction at its first write and takes the write lock right then, so no transaction ever has
+    to upgrade a read lock, the one case a busy timeout cannot resolve."""
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cursor.close()
+    dbapi_connection.isolation_level = "IMMEDIATE"
 
 
 def _ensure_sqlite_directory(url: str) -> None:

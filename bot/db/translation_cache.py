@@ -7,10 +7,9 @@ import hashlib
 from collections.abc import Callable, Sequence
 
 from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import aliased
 
-from bot.db.engine import Database
+from bot.db.engine import Database, dialect_insert
 from bot.db.models import TranslationCacheEntry, utcnow
 from translations.service import CachedTranslation
 
@@ -62,8 +61,7 @@ class SqlTranslationStore:
             "created_at": now,
             "updated_at": now,
         }
-        insert = postgresql.insert if self.db.dialect == "postgresql" else sqlite.insert
-        statement = insert(TranslationCacheEntry).values(**values)
+        statement = dialect_insert(self.db.dialect)(TranslationCacheEntry).values(**values)
         statement = statement.on_conflict_do_update(
             index_elements=["source_language", "target_language", "source_hash", "model_version"],
             set_={"translated_text": translated, "curated": curated, "updated_at": now},

@@ -15,7 +15,7 @@ from bot.db.models.enums import (
 from bot.db.models.handover import Case, CaseMessage
 from bot.db.models.outbox import OutboxMessage
 from bot.db.models.translation_cache import TranslationCacheEntry
-from bot.db.models.users import User
+from bot.db.models.users import GroupNotice, User
 
 __all__ = [
     "Base",
@@ -23,6 +23,7 @@ __all__ = [
     "CaseMessage",
     "CaseReason",
     "CaseStatus",
+    "GroupNotice",
     "Message",
     "OutboxKind",
     "OutboxMessage",

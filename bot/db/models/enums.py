@@ -46,14 +46,20 @@ class QuestionOutcome(StrEnum):
 
 
 class OutboxKind(StrEnum):
+    """What an outbox row sends (reminders, broadcasts and staff notifications join in later issues)."""
+
     STAFF_REPLY = "staff_reply"
 
 
 class OutboxStatus(StrEnum):
-    PENDING = "pending"  # waiting to be claimed
-    SENDING = "sending"  # claimed by a process (a claim older than a few minutes is stale)
-    SENT = "sent"
-    FAILED = "failed"  # given up: too many attempts, or the user blocked the bot
+    """Where a row stands. A claimed row stays PENDING; its lease (`claimed_until`) keeps others off it."""
+
+    PENDING = "pending"  # waiting for its time, a worker, or its translation
+    SENT = "sent"  # every part went out
+    FAILED = "failed"  # Telegram refused it for good (a 400 that no retry can fix)
+    GIVEN_UP = "given_up"  # still failing after the give-up age
+    UNREACHABLE = "unreachable"  # the user blocked the bot; sent when they are reachable again
+    CANCELLED = "cancelled"  # the cause went away (e.g. a cancelled booking drops its reminders)
 
 
 def enum_type(enum: type[StrEnum], length: int = 16) -> sa.Enum:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from bot.db.models.base import Base, UTCDateTime, utcnow
@@ -13,7 +13,18 @@ from bot.db.models.enums import CaseReason, CaseStatus, Sender, TranslationOrigi
 
 class Case(Base):
     __tablename__ = "cases"
-    __table_args__ = (one_of("status", CaseStatus, "cases"), one_of("reason", CaseReason, "cases"))
+    __table_args__ = (
+        one_of("status", CaseStatus, "cases"),
+        one_of("reason", CaseReason, "cases"),
+        # At most one open case per user, whatever races the bot's handlers run into.
+        Index(
+            "uq_cases_one_open_per_user",
+            "user_id",
+            unique=True,
+            sqlite_where=text("status = 'open'"),
+            postgresql_where=text("status = 'open'"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
