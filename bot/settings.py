@@ -91,6 +91,17 @@ class RetentionSettings(Group):
     message_retention_days: int = Field(default=30, ge=0, description="conversation messages")
 
 
+class OutboxSettings(Group):
+    """Delivery of what is sent later or in bulk (staff replies today; reminders and broadcasts later)."""
+
+    env_prefix = "OUTBOX_"
+
+    lease_seconds: float = Field(
+        default=60.0, gt=0, description="how long a worker holds a claimed message before another may take it over"
+    )
+    give_up_hours: float = Field(default=24.0, gt=0, description="a message still failing after this is given up")
+
+
 class DemoSettings(Group):
     """The local demo (no token): where the fake Bot API and the browser chat listen."""
 
@@ -106,6 +117,7 @@ GROUPS: dict[str, type[Group]] = {
     "translation": TranslationSettings,
     "matching": MatchingSettings,
     "retention": RetentionSettings,
+    "outbox": OutboxSettings,
     "demo": DemoSettings,
 }
 
@@ -125,6 +137,7 @@ class Settings(BaseSettings):
     translation: TranslationSettings = TranslationSettings()
     matching: MatchingSettings = MatchingSettings()
     retention: RetentionSettings = RetentionSettings()
+    outbox: OutboxSettings = OutboxSettings()
     demo: DemoSettings = DemoSettings()
 
     @classmethod

@@ -4,11 +4,13 @@ Each module owns one feature; the channels (`bot/telegram`, `bot/cli`, later `ad
 with a `ServiceContext` and map `bot.services.errors` to what their users see.
 """
 
-from bot.db import CaseStatus, Sender, TranslationOrigin
+from bot.db import CaseStatus, OutboxKind, OutboxStatus, Sender, TranslationOrigin
+from bot.services.case_translation import StaffReply, staff_reply_to_send, translate_waiting_messages
 from bot.services.context import ServiceContext
 from bot.services.conversation import (
     Answer,
     NoAnswer,
+    NoWords,
     Outcome,
     SmallTalkReply,
     Suggestions,
@@ -42,14 +44,25 @@ from bot.services.handover import (
     open_case,
     original_of,
     reply_to_case,
-    translate_waiting_user_messages,
+    staff_reply_key,
 )
 from bot.services.localize import CuratedTexts, LocalizedEntry, localize
-from bot.services.outbox import StaffReply, claim_staff_replies, mark_failed, mark_sent
+from bot.services.outbox import (
+    Claimed,
+    LostClaim,
+    OutboxRow,
+    claim_due,
+    delivery_states,
+    list_outbox,
+    retry,
+    set_reachable,
+    worker_name,
+)
 from bot.services.retention import purge_old_messages
 from bot.services.users import (
     UserProfile,
     choose_language,
+    first_group_notice_today,
     known_language,
     register_contact,
     telegram_language_unsupported,
@@ -62,14 +75,20 @@ __all__ = [
     "CaseNotFound",
     "CaseStatus",
     "CaseSummary",
+    "Claimed",
     "Conflict",
     "CuratedTexts",
     "EmptyText",
     "InvalidInput",
     "LocalizedEntry",
+    "LostClaim",
     "LotseError",
     "NoAnswer",
+    "NoWords",
     "NotFound",
+    "OutboxKind",
+    "OutboxRow",
+    "OutboxStatus",
     "Outcome",
     "QueuedReply",
     "SchemaOutdated",
@@ -85,13 +104,14 @@ __all__ = [
     "UserProfile",
     "choose_language",
     "choose_suggestion",
-    "claim_staff_replies",
+    "first_group_notice_today",
+    "claim_due",
+    "delivery_states",
     "handle_question",
     "known_language",
     "list_cases",
+    "list_outbox",
     "localize",
-    "mark_failed",
-    "mark_sent",
     "open_case",
     "original_of",
     "purge_old_messages",
@@ -101,8 +121,13 @@ __all__ = [
     "remember",
     "reply_to_case",
     "request_person",
+    "retry",
+    "set_reachable",
     "show_entry",
+    "staff_reply_key",
+    "staff_reply_to_send",
     "telegram_language_unsupported",
-    "translate_waiting_user_messages",
+    "translate_waiting_messages",
     "unanswered_questions",
+    "worker_name",
 ]

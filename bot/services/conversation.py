@@ -7,14 +7,18 @@ data redacted, in the question log behind statistics and the unanswered-question
 
 from __future__ import annotations
 
+import datetime as dt
+import unicodedata
 from dataclasses import dataclass
 
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db import CaseReason, Message, QuestionLog, QuestionOutcome, Sender
+from bot.services.case_translation import StaffCopy, translate_for_staff
 from bot.services.context import ServiceContext
 from bot.services.errors import UnknownQuestion
-from bot.services.handover import CaseInfo, open_case, record_user_message
+from bot.services.handover import CaseInfo, add_user_message, handover_case_id, open_case_in
 from bot.services.localize import LocalizedEntry, localize, report_translation_failure
 from bot.services.privacy import redact
 from bot.services.users import UserProfile
@@ -55,35 +59,59 @@ class SmallTalkReply:
     kind: SmallTalk
 
 
-Outcome = Answer | Suggestions | NoAnswer | SmallTalkReply
+@dataclass(frozen=True)
+class NoWords:
+    """Only spaces, invisible characters, emoji or punctuation: the user is asked to write in words."""
+
+
+Outcome = Answer | Suggestions | NoAnswer | SmallTalkReply | NoWords
 
 
 async def remember(
     ctx: ServiceContext, profile: UserProfile, sender: Sender, text: str, entry_id: str | None = None
 ) -> None:
     """Add a line to the user's recent conversation."""
-    async with ctx.db.session() as session:
-        session.add(
-            Message(
-                user_id=profile.id,
-                sender=sender,
-                text=text,
-                language=profile.language,
-                entry_id=entry_id,
-                created_at=ctx.now(),
-            )
+    async with ctx.db.session() as session, session.begin():
+        _remember(session, ctx.now(), profile, sender, text, entry_id)
+
+
+def _remember(
+    session: AsyncSession,
+    now: dt.datetime,
+    profile: UserProfile,
+    sender: Sender,
+    text: str,
+    entry_id: str | None = None,
+) -> None:
+    session.add(
+        Message(
+            user_id=profile.id, sender=sender, text=text, language=profile.language, entry_id=entry_id, created_at=now
         )
-        await session.commit()
+    )
+
+
+def has_words(text: str) -> bool:
+    """Whether a message holds at least one letter or digit (not only spaces, invisible characters, emoji or
+    punctuation)."""
+    return any(unicodedata.category(char)[0] in "LN" for char in text)
 
 
 async def handle_question(ctx: ServiceContext, profile: UserProfile, text: str) -> Outcome:
-    """Decide how to respond to a free-text message."""
+    """Decide how to respond to a free-text message.
+
+    The slow parts (translating for staff, matching, localizing the answer) run first, outside any
+    transaction; then everything the message changes is written in one transaction.
+    """
     text = text.strip()
-    await remember(ctx, profile, Sender.USER, text)
-    await record_user_message(ctx, profile, text)  # staff see it in the hand-over, translated to German
+    if not has_words(text):
+        await remember(ctx, profile, Sender.USER, text or "[empty message]")
+        return NoWords()
+    copy = await translate_for_staff(ctx, profile, text) if await handover_case_id(ctx, profile) else None
 
     small_talk = classify_small_talk(text)
     if small_talk is not None:
+        async with ctx.db.session() as session, session.begin():
+            await _record_user_line(session, ctx.now(), profile, text, copy)
         return SmallTalkReply(small_talk)
 
     result = await _match(ctx, text[:MAX_MATCHED_CHARS], profile.language)
@@ -95,23 +123,54 @@ async def handle_question(ctx: ServiceContext, profile: UserProfile, text: str) 
     }[result.decision]
     if result.emergency:
         outcome = QuestionOutcome.EMERGENCY
-    log_id = await _log_question(
-        ctx, result.language, text, top.entry_id if top else None, top.score if top else None, outcome
-    )
-
+    answer: tuple[KnowledgeEntry, LocalizedEntry] | None = None
+    suggested: tuple[tuple[KnowledgeEntry, ...], tuple[str, ...]] | None = None
     if result.decision == "answer" and top is not None:
         entry = ctx.kb.entries[top.entry_id]
-        localized = await localize(ctx, entry, profile.language)
-        await remember(ctx, profile, Sender.BOT, f"[{entry.id}] {localized.title}", entry.id)
-        return Answer(
-            entry, localized, top.score, log_id, emergency=result.emergency, long_message=len(text) > LONG_MESSAGE_CHARS
-        )
-    if result.decision == "suggest":
+        answer = entry, await localize(ctx, entry, profile.language)
+    elif result.decision == "suggest":
         entries = tuple(ctx.kb.entries[c.entry_id] for c in result.candidates)
-        titles = tuple([(await localize(ctx, entry, profile.language)).title for entry in entries])
-        await remember(ctx, profile, Sender.BOT, "[suggested] " + ", ".join(e.id for e in entries))
-        return Suggestions(entries, titles, log_id)
-    return await _hand_over_unanswered(ctx, profile, log_id)
+        suggested = entries, tuple([(await localize(ctx, entry, profile.language)).title for entry in entries])
+
+    now = ctx.now()
+    async with ctx.db.session() as session, session.begin():
+        await _record_user_line(session, now, profile, text, copy)
+        log = QuestionLog(
+            asked_on=ctx.today(),
+            language=profile.language,  # the user's language, also where matching went through English
+            text=redact(text),
+            entry_id=top.entry_id if top else None,
+            score=top.score if top else None,
+            outcome=outcome,
+        )
+        session.add(log)
+        await session.flush()
+        if answer is not None:
+            entry, localized = answer
+            _remember(session, now, profile, Sender.BOT, f"[{entry.id}] {localized.title}", entry.id)
+            assert top is not None
+            return Answer(
+                entry,
+                localized,
+                top.score,
+                log.id,
+                emergency=result.emergency,
+                long_message=len(text) > LONG_MESSAGE_CHARS,
+            )
+        if suggested is not None:
+            entries, titles = suggested
+            _remember(session, now, profile, Sender.BOT, "[suggested] " + ", ".join(e.id for e in entries))
+            return Suggestions(entries, titles, log.id)
+        return await _hand_over_unanswered(session, now, profile, log.id)
+
+
+async def _record_user_line(
+    session: AsyncSession, now: dt.datetime, profile: UserProfile, text: str, copy: StaffCopy | None
+) -> None:
+    """The user's message in their conversation and, during a hand-over, in their case (for staff)."""
+    _remember(session, now, profile, Sender.USER, text)
+    if copy is not None:
+        await add_user_message(session, now, profile, text, copy)
 
 
 async def choose_suggestion(ctx: ServiceContext, profile: UserProfile, log_id: int, entry_id: str) -> Answer:
@@ -133,14 +192,13 @@ async def choose_suggestion(ctx: ServiceContext, profile: UserProfile, log_id: i
 
 async def reject_suggestions(ctx: ServiceContext, profile: UserProfile, log_id: int) -> NoAnswer:
     """None of the offered entries fits: record it and hand the question over."""
-    async with ctx.db.session() as session:
+    async with ctx.db.session() as session, session.begin():
         row = await session.get(QuestionLog, log_id)
         if row is None:
             raise UnknownQuestion(f"no question log row {log_id}")
         row.outcome = QuestionOutcome.UNANSWERED
         row.entry_id = None
-        await session.commit()
-    return await _hand_over_unanswered(ctx, profile, log_id)
+        return await _hand_over_unanswered(session, ctx.now(), profile, log_id)
 
 
 async def show_entry(ctx: ServiceContext, profile: UserProfile, entry_id: str, language: str | None = None) -> Answer:
@@ -165,13 +223,16 @@ async def record_feedback(ctx: ServiceContext, log_id: int, helpful: bool) -> No
 
 async def request_person(ctx: ServiceContext, profile: UserProfile) -> CaseInfo:
     """The user asked for a human: open (or flag) their case."""
-    await remember(ctx, profile, Sender.BOT, "[talk to a person requested]")
-    return await open_case(ctx, profile, CaseReason.TALK_TO_PERSON, person_requested=True)
+    async with ctx.db.session() as session, session.begin():
+        _remember(session, ctx.now(), profile, Sender.BOT, "[talk to a person requested]")
+        return await open_case_in(session, ctx.now(), profile, CaseReason.TALK_TO_PERSON, person_requested=True)
 
 
-async def _hand_over_unanswered(ctx: ServiceContext, profile: UserProfile, log_id: int | None) -> NoAnswer:
-    await remember(ctx, profile, Sender.BOT, "[no checked answer; question passed to the team]")
-    case = await open_case(ctx, profile, CaseReason.UNANSWERED, person_requested=False)
+async def _hand_over_unanswered(
+    session: AsyncSession, now: dt.datetime, profile: UserProfile, log_id: int | None
+) -> NoAnswer:
+    _remember(session, now, profile, Sender.BOT, "[no checked answer; question passed to the team]")
+    case = await open_case_in(session, now, profile, CaseReason.UNANSWERED, person_requested=False)
     return NoAnswer(log_id, case)
 
 
@@ -192,18 +253,6 @@ async def _match(ctx: ServiceContext, text: str, language: str) -> MatchResult:
         rank = {"answer": 2, "suggest": 1, "none": 0}
         return via_english if rank[via_english.decision] >= rank[direct.decision] else direct
     return direct
-
-
-async def _log_question(
-    ctx: ServiceContext, language: str, text: str, entry_id: str | None, score: float | None, outcome: QuestionOutcome
-) -> int:
-    async with ctx.db.session() as session:
-        row = QuestionLog(
-            asked_on=ctx.today(), language=language, text=redact(text), entry_id=entry_id, score=score, outcome=outcome
-        )
-        session.add(row)
-        await session.commit()
-        return row.id
 
 
 async def unanswered_questions(ctx: ServiceContext, limit: int = 100) -> list[QuestionLog]:

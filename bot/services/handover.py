@@ -1,8 +1,12 @@
 """Hand-overs to a person, and the human chat in both directions.
 
 A `Case` holds a copy of the conversation so far. In an open hand-over a user's message is stored as
-written plus a German translation for staff; staff answer in German (`reply_to_case`), and the reply goes
-into the outbox (`bot/services/outbox.py`) to be translated into the user's language and sent.
+written plus a German translation for staff; staff answer in German (`reply_to_case`): the reply and its
+outbox row (`bot/services/outbox.py`) commit together; the delivery worker translates it into the user's
+language in a step of its own (`bot/services/case_translation.py`), then sends it.
+
+"At most one open case per user" is a partial unique index: `open_case` inserts with ON CONFLICT, so
+three quick requests for a person find one case. No session stays open while the translator works.
 """
 
 from __future__ import annotations
@@ -10,7 +14,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from bot.db import (
@@ -20,18 +25,17 @@ from bot.db import (
     CaseStatus,
     Message,
     OutboxKind,
-    OutboxMessage,
-    OutboxStatus,
     Sender,
     TranslationOrigin,
     User,
+    dialect_insert,
 )
+from bot.services.case_translation import StaffCopy, set_translation
 from bot.services.context import ServiceContext
 from bot.services.errors import CaseNotFound, EmptyText
-from bot.services.localize import report_translation_failure
+from bot.services.outbox import enqueue
 from bot.services.users import UserProfile
 from translations.languages import STAFF_LANGUAGE
-from translations.service import Translated, TranslationBusy, TranslationUnavailable
 
 CONVERSATION_WINDOW = dt.timedelta(hours=24)
 CONVERSATION_MESSAGES = 20
@@ -72,62 +76,72 @@ class CaseSummary:
 class QueuedReply:
     case_id: int
     case_message_id: int
-    outbox_id: int
 
 
 async def open_case(
     ctx: ServiceContext, profile: UserProfile, reason: CaseReason, *, person_requested: bool
 ) -> CaseInfo:
     """Open a case for the user, or add to their open one; either way it holds the recent conversation."""
-    async with ctx.db.session() as session:
-        case = await session.scalar(
-            select(Case)
-            .where(Case.user_id == profile.id, Case.status == CaseStatus.OPEN)
-            .order_by(Case.id.desc())
-            .limit(1)
-        )
-        already_open = case is not None
-        if case is None:
-            case = Case(
+    async with ctx.db.session() as session, session.begin():
+        return await open_case_in(session, ctx.now(), profile, reason, person_requested=person_requested)
+
+
+async def open_case_in(
+    session: AsyncSession, now: dt.datetime, profile: UserProfile, reason: CaseReason, *, person_requested: bool
+) -> CaseInfo:
+    """`open_case` in the caller's transaction."""
+    assert session.bind is not None, "sessions are bound to the database's engine"
+    created_id = (
+        await session.execute(
+            dialect_insert(session.bind.dialect.name)(Case)
+            .values(
                 user_id=profile.id,
                 status=CaseStatus.OPEN,
                 reason=reason,
                 language=profile.language,
-                created_at=ctx.now(),
+                created_at=now,
                 person_requested=person_requested,
             )
-            session.add(case)
-            await session.flush()
-            since = ctx.now() - CONVERSATION_WINDOW
-        else:
-            case.person_requested = case.person_requested or person_requested
-            last_copied = await session.scalar(
-                select(CaseMessage.created_at)
-                .where(CaseMessage.case_id == case.id)
-                .order_by(CaseMessage.id.desc())
-                .limit(1)
+            .on_conflict_do_nothing(index_elements=["user_id"], index_where=Case.status == CaseStatus.OPEN)
+            .returning(Case.id)
+        )
+    ).scalar_one_or_none()
+    already_open = created_id is None
+    case = await session.scalar(
+        select(Case).where(Case.user_id == profile.id, Case.status == CaseStatus.OPEN).with_for_update()
+    )
+    assert case is not None, "an open case exists: it was just inserted, or the insert met it"
+    if already_open:
+        case.person_requested = case.person_requested or person_requested
+        last_copied = await session.scalar(
+            select(CaseMessage.created_at)
+            .where(CaseMessage.case_id == case.id)
+            .order_by(CaseMessage.id.desc())
+            .limit(1)
+        )
+        since = last_copied or case.created_at
+    else:
+        since = now - CONVERSATION_WINDOW
+    recent = (
+        await session.scalars(
+            select(Message)
+            .where(Message.user_id == profile.id, Message.created_at > since)
+            .order_by(Message.id.desc())
+            .limit(CONVERSATION_MESSAGES)
+        )
+    ).all()
+    for message in reversed(recent):
+        session.add(
+            CaseMessage(
+                case_id=case.id,
+                sender=message.sender,
+                text=message.text,
+                language=message.language,
+                created_at=message.created_at,
             )
-            since = last_copied or case.created_at
-        recent = (
-            await session.scalars(
-                select(Message)
-                .where(Message.user_id == profile.id, Message.created_at > since)
-                .order_by(Message.id.desc())
-                .limit(CONVERSATION_MESSAGES)
-            )
-        ).all()
-        for message in reversed(recent):
-            session.add(
-                CaseMessage(
-                    case_id=case.id,
-                    sender=message.sender,
-                    text=message.text,
-                    language=message.language,
-                    created_at=message.created_at,
-                )
-            )
-        await session.commit()
-        return CaseInfo(case.id, case.status, case.reason, case.person_requested, already_open)
+        )
+    await session.flush()
+    return CaseInfo(case.id, case.status, case.reason, case.person_requested, already_open)
 
 
 async def list_cases(ctx: ServiceContext, status: CaseStatus | None = CaseStatus.OPEN) -> list[CaseSummary]:
@@ -161,11 +175,12 @@ async def list_cases(ctx: ServiceContext, status: CaseStatus | None = CaseStatus
 
 
 async def reply_to_case(ctx: ServiceContext, case_id: int, text: str) -> QueuedReply:
-    """Queue a staff member's reply (German) to the user of an open case."""
+    """Queue a staff member's reply (German) to the user of an open case: the message and its outbox row
+    commit together; the delivery worker translates it for the user, then sends it."""
     text = text.strip()
     if not text:
         raise EmptyText("the reply is empty")
-    async with ctx.db.session() as session:
+    async with ctx.db.session() as session, session.begin():
         row = (
             await session.execute(select(Case, User).join(User, User.id == Case.user_id).where(Case.id == case_id))
         ).first()
@@ -173,72 +188,65 @@ async def reply_to_case(ctx: ServiceContext, case_id: int, text: str) -> QueuedR
             raise CaseNotFound(f"no open case {case_id}")
         case, user = row
         message = CaseMessage(
-            case_id=case.id, sender=Sender.STAFF, text=text, language=STAFF_LANGUAGE, created_at=ctx.now()
+            case_id=case.id,
+            sender=Sender.STAFF,
+            text=text,
+            language=STAFF_LANGUAGE,
+            translation_language=user.language or case.language,
+            translation_origin=TranslationOrigin.PENDING,
+            created_at=ctx.now(),
         )
         session.add(message)
         await session.flush()
-        outbox = OutboxMessage(
+        await enqueue(
+            session,
             kind=OutboxKind.STAFF_REPLY,
-            chat_id=user.chat_id,
-            case_message_id=message.id,
-            status=OutboxStatus.PENDING,
-            attempts=0,
-            created_at=ctx.now(),
+            user_id=user.id,
+            dedupe_key=staff_reply_key(message.id),
+            payload={"case_message_id": message.id},
+            due_at=ctx.now(),
         )
-        session.add(outbox)
-        await session.commit()
-        return QueuedReply(case.id, message.id, outbox.id)
+        return QueuedReply(case.id, message.id)
 
 
-async def record_user_message(ctx: ServiceContext, profile: UserProfile, text: str) -> None:
-    """Add a user's message to their open hand-over, with a German translation for staff."""
+def staff_reply_key(case_message_id: int) -> str:
+    """The outbox's dedupe key of a staff reply (and how its delivery state is found)."""
+    return f"staff-reply:{case_message_id}"
+
+
+async def handover_case_id(ctx: ServiceContext, profile: UserProfile) -> int | None:
+    """The user's open case in which they asked for a person (their messages go to it), if any."""
     async with ctx.db.session() as session:
-        case = await session.scalar(
-            select(Case)
-            .where(Case.user_id == profile.id, Case.status == CaseStatus.OPEN, Case.person_requested.is_(True))
-            .order_by(Case.id.desc())
-            .limit(1)
-        )
-        if case is None:
-            return
-        message = CaseMessage(
-            case_id=case.id,
-            sender=Sender.USER,
-            text=text,
-            language=profile.language,
-            translation_language=STAFF_LANGUAGE,
-            created_at=ctx.now(),
-        )
-        try:
-            set_translation(message, await translate_personal(ctx, text, profile.language, STAFF_LANGUAGE))
-        except TranslationBusy:
-            message.translation_origin = TranslationOrigin.PENDING  # translate_waiting_user_messages catches up
-        session.add(message)
-        await session.commit()
+        case_id: int | None = await session.scalar(_handover_case(profile))
+        return case_id
 
 
-async def translate_waiting_user_messages(ctx: ServiceContext, limit: int = 10) -> int:
-    """Translate users' messages that arrived while the translator was busy (the bot's tick calls this);
-    returns how many were translated. Stops at the first one the translator is still too busy for."""
-    done = 0
-    async with ctx.db.session() as session:
-        waiting = (
-            await session.scalars(
-                select(CaseMessage)
-                .where(CaseMessage.translation_origin == TranslationOrigin.PENDING)
-                .order_by(CaseMessage.id)
-                .limit(limit)
-            )
-        ).all()
-        for message in waiting:
-            source = message.language or ctx.settings.default_language
-            try:
-                set_translation(message, await translate_personal(ctx, message.text, source, STAFF_LANGUAGE))
-            except TranslationBusy:
-                break
-            await session.commit()
-            done += 1
-    return done
+def _handover_case(profile: UserProfile) -> Select[int]:
+    return select(Case.id).where(
+        Case.user_id == profile.id, Case.status == CaseStatus.OPEN, Case.person_requested.is_(True)
+    )
+
+
+async def add_user_message(
+    session: AsyncSession, now: dt.datetime, profile: UserProfile, text: str, copy: StaffCopy
+) -> None:
+    """Add a user's message to their open hand-over (in the caller's transaction), if it is still open."""
+    case_id = await session.scalar(_handover_case(profile))
+    if case_id is None:
+        return
+    message = CaseMessage(
+        case_id=case_id,
+        sender=Sender.USER,
+        text=text,
+        language=profile.language,
+        translation_language=STAFF_LANGUAGE,
+        created_at=now,
+    )
+    if copy.pending:
+        message.translation_origin = TranslationOrigin.PENDING
+    else:
+        set_translation(message, copy.translated)
+    session.add(message)
 
 
 async def original_of(ctx: ServiceContext, profile: UserProfile, case_message_id: int) -> str:
@@ -252,26 +260,3 @@ async def original_of(ctx: ServiceContext, profile: UserProfile, case_message_id
         if message is None:
             raise CaseNotFound(f"no message {case_message_id} in a case of user {profile.id}")
         return message.text
-
-
-def set_translation(message: CaseMessage, translated: Translated | None) -> None:
-    message.translated_text = translated.text if translated else None
-    message.translation_origin = TranslationOrigin(translated.origin) if translated else TranslationOrigin.NONE
-
-
-async def translate_personal(
-    ctx: ServiceContext, text: str, source: str, target: str, *, busy_is_final: bool = False
-) -> Translated | None:
-    """A user's or staff member's text translated (never cached: it is personal), or None when no translation
-    is possible. Raises TranslationBusy while the translator is busy, unless `busy_is_final`."""
-    try:
-        return await ctx.translator.translate(text, source, target, store=False)
-    except TranslationBusy as exc:
-        if not busy_is_final:
-            raise
-        report_translation_failure(exc, source, target)
-        return None
-    except TranslationUnavailable as exc:
-        if ctx.translator.machine_available(source, target):  # a model should have done it: say so in the log
-            report_translation_failure(exc, source, target)
-        return None

@@ -5,12 +5,13 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import case, func, literal, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.db import User
+from bot.db import GroupNotice, User, dialect_insert
 from bot.services.context import ServiceContext
 from bot.services.errors import UnsupportedLanguage
+from bot.services.outbox import became_reachable
 from intents import detect_language, normalize_language_code
 from translations.languages import CURATED_LANGUAGES
 
@@ -27,45 +28,53 @@ class UserProfile:
     is_new: bool = False
 
 
-def _profile(user: User, default: str, *, is_new: bool = False) -> UserProfile:
-    return UserProfile(
-        id=user.id,
-        telegram_user_id=user.telegram_user_id,
-        chat_id=user.chat_id,
-        language=user.language or default,
-        language_chosen=user.language_chosen,
-        is_new=is_new,
-    )
-
-
 async def register_contact(
     ctx: ServiceContext, telegram_user_id: int, chat_id: int, telegram_language: str | None, text: str | None = None
 ) -> UserProfile:
-    """The user's profile, created on first contact.
+    """The user's profile, created on first contact (an upsert: two first messages at once are no race).
 
     Language: the user's choice wins; otherwise Telegram's `language_code`; otherwise the language the
-    first message is written in; otherwise the office's default language.
+    first message is written in; otherwise the office's default language. `chat_id` must be the user's
+    private chat. A user who blocked the bot and writes again is reachable again.
     """
-    async with ctx.db.session() as session:
-        user = await session.scalar(select(User).where(User.telegram_user_id == telegram_user_id))
-        is_new = user is None
-        if user is None:
-            user = User(
-                telegram_user_id=telegram_user_id, chat_id=chat_id, created_at=ctx.now(), last_seen_at=ctx.now()
+    guessed = _offered_code(ctx, telegram_language) or (detect_language(text, CURATED_LANGUAGES) if text else None)
+    now = ctx.now()
+    insert = dialect_insert(ctx.db.dialect)(User).values(
+        telegram_user_id=telegram_user_id,
+        chat_id=chat_id,
+        language=guessed or ctx.settings.default_language,
+        language_chosen=False,
+        created_at=now,
+        last_seen_at=now,
+    )
+    returned = (User.id, User.chat_id, User.language, User.language_chosen, User.unreachable_since)
+    async with ctx.db.session() as session, session.begin():
+        row = (
+            await session.execute(
+                insert.on_conflict_do_nothing(index_elements=["telegram_user_id"]).returning(*returned)
             )
-            session.add(user)
-        user.chat_id = chat_id
-        user.last_seen_at = ctx.now()
-        if not user.language_chosen:
-            guessed = _offered_code(ctx, telegram_language) or (
-                detect_language(text, CURATED_LANGUAGES) if text else None
-            )
-            if guessed:
-                user.language = guessed
-            elif user.language is None:
-                user.language = ctx.settings.default_language
-        await session.commit()
-        return _profile(user, ctx.settings.default_language, is_new=is_new)
+        ).first()
+        is_new = row is not None
+        if row is None:
+            language = User.language if guessed is None else literal(guessed)
+            row = (
+                await session.execute(
+                    update(User)
+                    .where(User.telegram_user_id == telegram_user_id)
+                    .values(
+                        chat_id=chat_id,
+                        last_seen_at=now,
+                        unreachable_since=None,
+                        language=case(
+                            (User.language_chosen, User.language),
+                            else_=func.coalesce(language, User.language, ctx.settings.default_language),
+                        ),
+                    )
+                    .returning(*returned)
+                )
+            ).one()
+            await became_reachable(session, row.id)
+    return UserProfile(row.id, telegram_user_id, row.chat_id, row.language, row.language_chosen, is_new=is_new)
 
 
 def _offered_code(ctx: ServiceContext, telegram_language: str | None) -> str | None:
@@ -86,18 +95,38 @@ async def choose_language(ctx: ServiceContext, telegram_user_id: int, chat_id: i
     """Remember the language the user picked; it wins over everything else from now on."""
     if language not in ctx.offered_languages():
         raise UnsupportedLanguage(f"language {language!r} is not offered")
-    async with ctx.db.session() as session:
-        user = await session.scalar(select(User).where(User.telegram_user_id == telegram_user_id))
-        if user is None:
-            user = User(
-                telegram_user_id=telegram_user_id, chat_id=chat_id, created_at=ctx.now(), last_seen_at=ctx.now()
-            )
-            session.add(user)
-        user.language = language
-        user.language_chosen = True
-        user.last_seen_at = ctx.now()
-        await session.commit()
-        return _profile(user, ctx.settings.default_language)
+    now = ctx.now()
+    statement = (
+        dialect_insert(ctx.db.dialect)(User)
+        .values(
+            telegram_user_id=telegram_user_id,
+            chat_id=chat_id,
+            language=language,
+            language_chosen=True,
+            created_at=now,
+            last_seen_at=now,
+        )
+        .on_conflict_do_update(
+            index_elements=["telegram_user_id"],
+            set_={"chat_id": chat_id, "language": language, "language_chosen": True, "last_seen_at": now},
+        )
+        .returning(User.id)
+    )
+    async with ctx.db.session() as session, session.begin():
+        user_id = (await session.execute(statement)).scalar_one()
+    return UserProfile(user_id, telegram_user_id, chat_id, language, True)
+
+
+async def first_group_notice_today(ctx: ServiceContext, chat_id: int) -> bool:
+    """Whether a group is due its "please write to me privately" today (True once per group and day)."""
+    statement = (
+        dialect_insert(ctx.db.dialect)(GroupNotice)
+        .values(chat_id=chat_id, notified_on=ctx.today())
+        .on_conflict_do_nothing(index_elements=["chat_id", "notified_on"])
+        .returning(GroupNotice.chat_id)
+    )
+    async with ctx.db.session() as session, session.begin():
+        return (await session.execute(statement)).first() is not None
 
 
 async def known_language(ctx: ServiceContext, telegram_user_id: int) -> str | None:

@@ -27,29 +27,23 @@ async def test_unanswered_question_opens_one_case_with_the_conversation(ctx, clo
     assert any("kindergeld" in t for t in texts) and any("cats" in t for t in texts)
 
 
-async def test_staff_replies_are_claimed_once_even_by_competing_ticks(ctx) -> None:
-    profile = await services.register_contact(ctx, 40, 40, "de")
-    case = await services.request_person(ctx, profile)
-    queued = [await services.reply_to_case(ctx, case.id, f"Antwort {n}") for n in range(6)]
-    first, second = await asyncio.gather(services.claim_staff_replies(ctx), services.claim_staff_replies(ctx))
-    claimed = [r.outbox_id for r in first + second]
-    assert sorted(claimed) == sorted(q.outbox_id for q in queued)  # every reply exactly once
-    assert all(r.origin == "identity" and r.text == r.original for r in first + second)  # German reader
-    await services.mark_failed(ctx, first[0].outbox_id if first else second[0].outbox_id, "timeout", retry=True)
-    again = await services.claim_staff_replies(ctx)
-    assert len(again) == 1  # a failed delivery comes back once
-
-
 async def test_reply_to_a_closed_or_unknown_case_is_refused(ctx) -> None:
     with pytest.raises(services.CaseNotFound):
         await services.reply_to_case(ctx, 9999, "Hallo")
 
 
-async def test_a_reply_claimed_by_a_process_that_died_is_sent_later(ctx, clock) -> None:
-    profile = await services.register_contact(ctx, 41, 41, "de")
-    case = await services.request_person(ctx, profile)
-    await services.reply_to_case(ctx, case.id, "Antwort")
-    assert len(await services.claim_staff_replies(ctx)) == 1  # claimed, never marked sent (the process died)
-    assert await services.claim_staff_replies(ctx) == []
-    clock.advance(minutes=6)
-    assert len(await services.claim_staff_replies(ctx)) == 1  # restarts lose nothing
+async def test_three_quick_requests_for_a_person_open_one_case(ctx) -> None:
+    profile = await services.register_contact(ctx, 42, 42, "de")
+    cases = await asyncio.gather(*(services.request_person(ctx, profile) for _ in range(3)))
+    assert len({case.id for case in cases}) == 1
+    assert sum(not case.already_open for case in cases) == 1
+    assert len(await services.list_cases(ctx)) == 1
+
+
+async def test_a_new_users_first_messages_at_once_create_one_user(ctx) -> None:
+    profiles = await asyncio.gather(
+        *(services.register_contact(ctx, 43, 43, "uk", text) for text in ("Привіт", "Допоможіть", "Як справи"))
+    )
+    assert len({profile.id for profile in profiles}) == 1
+    assert sum(profile.is_new for profile in profiles) == 1
+    assert {profile.language for profile in profiles} == {"uk"}

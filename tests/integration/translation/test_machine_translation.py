@@ -227,20 +227,23 @@ async def test_a_staff_reply_waits_for_a_busy_translator_then_falls_back_to_germ
     try:
         profile = await services.register_contact(mt_ctx, 45, 45, "uk")
         case = await services.request_person(mt_ctx, profile)
-        await services.reply_to_case(mt_ctx, case.id, "Bitte kommen Sie am Dienstag.")
+        queued = await services.reply_to_case(mt_ctx, case.id, "Bitte kommen Sie am Dienstag.")
         occupying = asyncio.ensure_future(translator.translate(long_german_text(), "de", "en"))
         await asyncio.sleep(0)
-        assert await services.claim_staff_replies(mt_ctx) == []  # busy: the reply waits
+        assert await services.translate_waiting_messages(mt_ctx) == 0  # busy: the reply waits
+        assert await services.staff_reply_to_send(mt_ctx, queued.case_message_id, "uk") is None
         await occupying
-        (reply,) = await services.claim_staff_replies(mt_ctx)
-        assert (reply.origin, reply.text) == ("machine", marker("en", "uk"))
+        assert await services.translate_waiting_messages(mt_ctx) == 1
+        reply = await services.staff_reply_to_send(mt_ctx, queued.case_message_id, "uk")
+        assert reply is not None and (reply.origin, reply.text) == ("machine", marker("en", "uk"))
 
-        await services.reply_to_case(mt_ctx, case.id, "Bis bald.")
+        queued = await services.reply_to_case(mt_ctx, case.id, "Bis bald.")
         occupying = asyncio.ensure_future(translator.translate(long_german_text(), "de", "en"))
         await asyncio.sleep(0)
         clock.advance(minutes=2)  # the queue stays full for longer than a reply may wait
-        (reply,) = await services.claim_staff_replies(mt_ctx)
-        assert (reply.origin, reply.text) == ("none", "Bis bald.")
+        assert await services.translate_waiting_messages(mt_ctx) == 1
+        reply = await services.staff_reply_to_send(mt_ctx, queued.case_message_id, "uk")
+        assert reply is not None and (reply.origin, reply.text) == ("none", "Bis bald.")
         await occupying
     finally:
         translator.close()
@@ -255,7 +258,6 @@ async def test_a_users_message_that_arrives_while_the_translator_is_busy_is_tran
 
     from bot import services
     from bot.db import CaseMessage
-    from bot.services.handover import record_user_message
 
     translator = MachineTranslator(engine, timeout=30, max_pending=1)
     mt_ctx = with_machine(ctx, translator)
@@ -264,10 +266,10 @@ async def test_a_users_message_that_arrives_while_the_translator_is_busy_is_tran
         await services.request_person(mt_ctx, profile)
         occupying = asyncio.ensure_future(translator.translate(long_german_text(), "de", "en"))
         await asyncio.sleep(0)
-        await record_user_message(mt_ctx, profile, "Мені потрібна допомога з квартирою")
-        assert await services.translate_waiting_user_messages(mt_ctx) == 0  # still busy: it keeps waiting
+        await services.handle_question(mt_ctx, profile, "Мені потрібна допомога з квартирою")
+        assert await services.translate_waiting_messages(mt_ctx) == 0  # still busy: it keeps waiting
         await occupying
-        assert await services.translate_waiting_user_messages(mt_ctx) == 1
+        assert await services.translate_waiting_messages(mt_ctx) == 1
         async with ctx.db.session() as session:
             line = await session.scalar(
                 select(CaseMessage).where(CaseMessage.text == "Мені потрібна допомога з квартирою")
@@ -277,7 +279,7 @@ async def test_a_users_message_that_arrives_while_the_translator_is_busy_is_tran
             "machine",
             "de",
         )
-        assert await services.translate_waiting_user_messages(mt_ctx) == 0
+        assert await services.translate_waiting_messages(mt_ctx) == 0
     finally:
         translator.close()
 
