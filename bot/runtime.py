@@ -21,6 +21,7 @@ from bot.db import Database, SqlTranslationStore, utcnow
 from bot.services import CuratedTexts, ServiceContext
 from bot.settings import Settings, callback_secret
 from bot.telegram.application import LotseApplication, build_application
+from bot.telegram.callbacks import CallbackSigner
 from intents import Matcher
 from knowledge import KnowledgeBase, load_knowledge_base, matcher_documents
 from translations.machine import ArgosEngine, MachineTranslator, argos_available
@@ -107,6 +108,39 @@ def run_bot(settings: Settings) -> None:
     )
     log.info("Lotse is running with long polling; stop with Ctrl+C")
     application.run_polling(allowed_updates=Update.ALL_TYPES)
+
+
+async def run_worker(ctx: ServiceContext, *, interval: float = 2.0, once: bool = False) -> None:
+    """Deliver the outbox until SIGTERM or Ctrl+C (`lotse worker`): any number of workers may run beside the
+    bot, each claiming rows of its own. With `once`, one round and out."""
+    from telegram.ext import ExtBot
+
+    from bot.telegram.delivery import OutboxDelivery
+    from bot.telegram.ratelimit import TelegramRateLimiter
+
+    settings = ctx.settings
+    assert settings.telegram.token, "run_worker needs LOTSE_TELEGRAM_TOKEN"
+    bot: ExtBot[int] = ExtBot(
+        settings.telegram.token,
+        base_url=settings.telegram.api_base_url,
+        base_file_url=settings.telegram.api_file_url,
+        rate_limiter=TelegramRateLimiter(),
+    )
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(sig, stop.set)
+    async with bot:
+        delivery = OutboxDelivery(ctx, bot, CallbackSigner(callback_secret(settings)))
+        log.info("outbox worker %s is running", delivery.worker)
+        while not stop.is_set():
+            claimed = await delivery.tick()
+            if once:
+                return
+            if claimed == 0:  # a full round goes on at once: there may be more due
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), interval)
 
 
 async def start_polling(application: LotseApplication, *, poll_timeout: int) -> None:

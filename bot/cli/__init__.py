@@ -11,11 +11,11 @@ from __future__ import annotations
 import argparse
 import logging
 
-from bot.cli import cases, db, kb, matching, questions, run, translate
+from bot.cli import cases, db, kb, matching, outbox, questions, run, translate
 from bot.cli.common import ConfigurationError, print_error
 from bot.services import LotseError
 
-GROUPS = (run, db, kb, matching, translate, questions, cases)
+GROUPS = (run, db, kb, matching, translate, questions, cases, outbox)
 
 
 def main(argv: list[str] | None = None) -> int:

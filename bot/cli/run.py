@@ -1,11 +1,11 @@
-"""`lotse start` and `lotse demo`: the bot, or the local demo."""
+"""`lotse start`, `lotse demo` and `lotse worker`: the bot, the local demo, an outbox delivery worker."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
 
-from bot.cli.common import settings
+from bot.cli.common import ConfigurationError, settings, with_context
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -13,6 +13,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     start.set_defaults(handler=_start)
     demo = sub.add_parser("demo", help="run the local demo: the bot, a fake Telegram and a browser chat")
     demo.set_defaults(handler=_demo)
+    worker = sub.add_parser(
+        "worker", help="deliver the outbox (staff replies, later reminders and broadcasts) beside the bot"
+    )
+    worker.add_argument("--interval", type=float, default=2.0, help="seconds between rounds when nothing is due")
+    worker.add_argument("--once", action="store_true", help="one round, then exit")
+    worker.set_defaults(handler=_worker)
 
 
 def _start(args: argparse.Namespace) -> int:
@@ -29,4 +35,13 @@ def _demo(args: argparse.Namespace) -> int:
     from bot.runtime import run_demo
 
     asyncio.run(run_demo(settings()))
+    return 0
+
+
+def _worker(args: argparse.Namespace) -> int:
+    if not settings().telegram.token:
+        raise ConfigurationError("lotse worker sends to Telegram: set LOTSE_TELEGRAM_TOKEN")
+    from bot.runtime import run_worker
+
+    with_context(lambda ctx: run_worker(ctx, interval=args.interval, once=args.once), machine_translation=True)
     return 0

@@ -2,6 +2,11 @@
 
 One handler per command, per kind of message and per button `Action` (with that action's payload pattern);
 a last CallbackQueryHandler answers payloads that fit no action. `bot/runtime.py` calls `build_application`.
+
+Lotse talks in private chats only: every conversation handler is limited to new messages in private chats
+(edited messages and channel posts match nothing); commands in groups get `groups.group_command`. Updates of
+one chat are handled in order, different chats at once (`ordering.py`); the flood limits are kept by
+`ratelimit.py`.
 """
 
 from __future__ import annotations
@@ -11,7 +16,6 @@ from typing import Any
 
 from telegram import BotCommand
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
@@ -26,6 +30,8 @@ from bot.telegram import delivery, retention
 from bot.telegram.callbacks import Action, CallbackSigner, pattern
 from bot.telegram.context import LotseApplication, LotseContext
 from bot.telegram.handlers import buttons, errors, handover, questions, start
+from bot.telegram.ordering import ChatOrderedUpdateProcessor
+from bot.telegram.ratelimit import TelegramRateLimiter
 from bot.telegram.render import command_descriptions
 from translations.languages import CURATED_LANGUAGES
 
@@ -55,8 +61,9 @@ def build_application(
         .token(token)
         .base_url(base_url)
         .base_file_url(base_file_url)
-        .rate_limiter(AIORateLimiter(max_retries=3))
-        .concurrent_updates(16)  # one user's slow machine translation must not hold up everybody else
+        .rate_limiter(TelegramRateLimiter(max_retries=3))
+        # One user's slow machine translation must not hold up everybody else; one user's updates in order.
+        .concurrent_updates(ChatOrderedUpdateProcessor(max_concurrent_chats=16))
         .post_init(_register_commands)
         .build()
     )
@@ -79,10 +86,10 @@ def build_application(
             retention.purge_old_messages, interval=PURGE_EVERY, first=dt.timedelta(seconds=30), name="purge-messages"
         )
         application.job_queue.run_repeating(
-            delivery.deliver_staff_replies,
+            delivery.deliver_outbox,
             interval=OUTBOX_TICK,
             first=OUTBOX_TICK,
-            name="deliver-staff-replies",
+            name="deliver-outbox",
             job_kwargs={"max_instances": 1},
         )
     return application

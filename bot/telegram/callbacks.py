@@ -94,7 +94,8 @@ class CallbackSigner:
         if not data or len(data.encode("utf-8", "replace")) > MAX_CALLBACK_BYTES or ":" not in data:
             raise InvalidCallback("malformed")
         body, _, signature = data.rpartition(":")
-        if not hmac.compare_digest(signature, self._signature(chat_id, body)):
+        # Compared as bytes: a forged payload may hold any characters (str comparison refuses non-ASCII).
+        if not hmac.compare_digest(signature.encode(), self._signature(chat_id, body).encode()):
             raise InvalidCallback("bad signature")
         action_code, *args = body.split(":")
         try:

@@ -1,33 +1,131 @@
-"""The outbox tick: deliver what waits in the outbox (staff replies today), translated for its reader."""
+"""Delivering the outbox to Telegram: the bot's tick runs it, and so does `lotse worker`.
+
+One tick: translate what waits for translation (no claim held), claim due rows, render each in its user's
+language at this moment, send it part by part to the user's private chat, and record the outcome the way
+`bot/services/outbox.py` describes (429 → later, 403 → unreachable, a 400 no retry can fix → failed,
+network trouble → backoff; a timeout is an outcome Telegram never confirmed and is retried).
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
+from collections.abc import Awaitable, Callable
 
-from telegram.error import Forbidden, TelegramError
+from telegram import Bot
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 
 from bot import services
 from bot.degraded import DegradedLog
+from bot.services import Claimed, LostClaim, OutboxKind, ServiceContext
+from bot.services import outbox as queue
+from bot.telegram.callbacks import CallbackSigner
 from bot.telegram.context import LotseContext
-from bot.telegram.handlers.common import renderer_for, send
+from bot.telegram.handlers.common import NO_PREVIEW
+from bot.telegram.ratelimit import SEND_ONCE
+from bot.telegram.render import Renderer, Reply
+from translations.catalog import has_machine_catalog
+from translations.interface import prepare_machine_interface
+from translations.languages import is_curated
 
 log = logging.getLogger(__name__)
 degraded = DegradedLog(log)
 
+Render = Callable[["OutboxDelivery", Claimed, Renderer], Awaitable[list[Reply] | None]]
 
-async def deliver_staff_replies(context: LotseContext) -> None:
-    """Send staff replies waiting in the outbox, translated for their reader, and translate users'
-    messages that arrived while the translator was busy."""
-    ctx = context.services
-    for reply in await services.claim_staff_replies(ctx):
-        render = await renderer_for(context, reply.chat_id, reply.language, typing=False)
+
+async def _staff_reply(delivery: OutboxDelivery, claim: Claimed, render: Renderer) -> list[Reply] | None:
+    reply = await services.staff_reply_to_send(delivery.ctx, int(claim.payload["case_message_id"]), claim.language)
+    return None if reply is None else render.staff_reply(reply)
+
+
+RENDERERS: dict[OutboxKind, Render] = {OutboxKind.STAFF_REPLY: _staff_reply}
+
+
+class OutboxDelivery:
+    """Sends what the outbox holds, as one worker (its name is on every claim it makes)."""
+
+    def __init__(self, ctx: ServiceContext, bot: Bot, signer: CallbackSigner, worker: str | None = None) -> None:
+        self.ctx = ctx
+        self.bot = bot
+        self.signer = signer
+        self.worker = worker or services.worker_name()
+        self._no_interface: set[str] = set()  # languages no model reaches: rendered with the English fallback
+
+    async def tick(self, limit: int = 20) -> int:
+        """One round; returns how many rows were claimed."""
+        await services.translate_waiting_messages(self.ctx)  # before any claim: translating is slow
+        claimed = await services.claim_due(self.ctx, self.worker, limit)
+        for claim in claimed:
+            try:
+                await self._deliver(claim)
+            except LostClaim as exc:
+                log.warning("%s", exc)
+        return len(claimed)
+
+    async def _deliver(self, claim: Claimed) -> None:
+        if not _interface_ready(claim.language) and claim.language not in self._no_interface:
+            await queue.defer(self.ctx, claim)  # translating the interface is slow: not under a claim
+            if not await prepare_machine_interface(self.ctx.translator, claim.language):
+                self._no_interface.add(claim.language)
+            return
+        render = Renderer(self.ctx.kb, self.signer, claim.chat_id, claim.language)
         try:
-            await send(context, reply.chat_id, render.staff_reply(reply))
-        except Forbidden as exc:  # blocked the bot: no point in trying again
-            await services.mark_failed(ctx, reply.outbox_id, str(exc), retry=False)
-        except TelegramError as exc:
-            degraded.warning("staff-reply", "staff reply %s not delivered yet: %s", reply.outbox_id, exc)
-            await services.mark_failed(ctx, reply.outbox_id, str(exc), retry=True)
+            replies = await RENDERERS[claim.kind](self, claim, render)
+        except services.NotFound as exc:  # what it was about is gone (e.g. deleted): nothing to send
+            await queue.failed(self.ctx, claim, f"nothing to send: {exc}")
+            return
+        if replies is None:
+            await queue.defer(self.ctx, claim)
+            return
+        for index, reply in enumerate(replies):
+            if index < claim.parts_sent:
+                continue  # went out on an earlier attempt
+            if not await self._send(claim, reply):
+                return
+            if index + 1 < len(replies):
+                await queue.part_sent(self.ctx, claim, index + 1)
+        await queue.sent(self.ctx, claim)
+
+    async def _send(self, claim: Claimed, reply: Reply) -> bool:
+        """Send one part; on failure record what happens next and return False."""
+        try:
+            await self.bot.send_message(
+                claim.chat_id,
+                reply.html,
+                parse_mode="HTML",
+                reply_markup=reply.keyboard,
+                link_preview_options=NO_PREVIEW,
+                rate_limit_args=SEND_ONCE,  # type: ignore[call-arg]  # ExtBot's extra argument
+            )
+        except RetryAfter as exc:
+            wait = exc.retry_after
+            delay = wait if isinstance(wait, dt.timedelta) else dt.timedelta(seconds=wait)
+            await queue.retry_later(self.ctx, claim, f"429: {exc}", retry_after=delay)
+        except Forbidden as exc:
+            await queue.unreachable(self.ctx, claim, f"403: {exc}")
+        except BadRequest as exc:
+            await queue.failed(self.ctx, claim, f"400: {exc}")
+        except TimedOut as exc:  # the message may have gone out: a retry may duplicate it, once
+            degraded.warning("outbox-timeout", "outbox row %s: no answer from Telegram (%s)", claim.id, exc)
+            await queue.retry_later(self.ctx, claim, f"timed out, outcome unknown: {exc}")
+        except (NetworkError, TelegramError) as exc:
+            degraded.warning("outbox-failure", "outbox row %s not delivered yet: %s", claim.id, exc)
+            await queue.retry_later(self.ctx, claim, f"{type(exc).__name__}: {exc}")
         else:
-            await services.mark_sent(ctx, reply.outbox_id)
-    await services.translate_waiting_user_messages(ctx)  # staff read them in German as soon as possible
+            return True
+        return False
+
+
+def _interface_ready(language: str) -> bool:
+    return is_curated(language) or language == "en" or has_machine_catalog(language)
+
+
+async def deliver_outbox(context: LotseContext) -> None:
+    """The bot's outbox tick (JobQueue)."""
+    application = context.lotse
+    delivery = application.bot_data.get("outbox-delivery")
+    if not isinstance(delivery, OutboxDelivery):
+        delivery = OutboxDelivery(context.services, context.bot, context.signer)
+        application.bot_data["outbox-delivery"] = delivery
+    await delivery.tick()

@@ -3,6 +3,10 @@
 `pressed()` checks the payload's signature (a forged or foreign payload gets "this button is no longer
 valid") and hands the handler the user, a renderer and the arguments. Errors are not caught here: a
 domain error reaches `errors.on_error`, which answers politely; anything else is a bug and is logged.
+
+A handler does its action first, then acknowledges the press (`acknowledge`). The acknowledgement is
+cosmetic (it stops the button's spinner): when it fails — the press waited longer than Telegram keeps a
+query, e.g. while the bot was down — the action still happened, and the user is not told otherwise.
 """
 
 from __future__ import annotations
@@ -11,7 +15,8 @@ import logging
 from dataclasses import dataclass
 
 from telegram import CallbackQuery, InlineKeyboardMarkup, Update
-from telegram.error import BadRequest
+from telegram.constants import ChatType
+from telegram.error import BadRequest, TelegramError
 
 from bot import services
 from bot.services import UserProfile
@@ -31,10 +36,26 @@ class Pressed:
     args: tuple[str, ...]
 
 
+async def acknowledge(query: CallbackQuery, text: str | None = None) -> None:
+    """Answer the callback query (stops the spinner, shows `text` as a notice); a failure is logged only."""
+    try:
+        await query.answer(text)
+    except TelegramError as exc:  # e.g. "query is too old": the action is done, the notice is lost
+        log.info("could not acknowledge a button press: %s", exc)
+
+
+def _in_private_chat(update: Update) -> bool:
+    chat = update.effective_chat
+    return chat is not None and chat.type == ChatType.PRIVATE
+
+
 async def pressed(update: Update, context: LotseContext) -> Pressed | None:
     """The verified button press, or None after telling the user that the button is no longer valid."""
     query = update.callback_query
     assert query is not None, "registered for callback queries"
+    if not _in_private_chat(update):  # Lotse puts buttons only into private chats
+        await acknowledge(query)
+        return None
     profile = await profile_of(update, context)
     render = await renderer(context, profile)
     try:
@@ -49,13 +70,16 @@ async def invalid(update: Update, context: LotseContext) -> None:
     """Any payload that fits no action's pattern: forged, or from an older version of the bot."""
     query = update.callback_query
     assert query is not None, "registered for callback queries"
+    if not _in_private_chat(update):
+        await acknowledge(query)
+        return
     profile = await profile_of(update, context)
     await _reject(query, profile, await renderer(context, profile), "no action has this shape")
 
 
 async def _reject(query: CallbackQuery, profile: UserProfile, render: Renderer, reason: str) -> None:
     log.info("rejected button payload from chat %s: %s", profile.chat_id, reason)
-    await query.answer(render.invalid_button())
+    await acknowledge(query, render.invalid_button())
 
 
 async def choose_language(update: Update, context: LotseContext) -> None:
@@ -65,7 +89,7 @@ async def choose_language(update: Update, context: LotseContext) -> None:
     profile = button.profile
     profile = await services.choose_language(context.services, profile.telegram_user_id, profile.chat_id, language)
     await send(context, profile.chat_id, (await renderer(context, profile)).language_set())
-    await button.query.answer()
+    await acknowledge(button.query)
 
 
 async def language_menu(update: Update, context: LotseContext) -> None:
@@ -73,7 +97,7 @@ async def language_menu(update: Update, context: LotseContext) -> None:
         return
     picker = button.render.language_picker(context.services.offered_languages())
     await send(context, button.profile.chat_id, picker)
-    await button.query.answer()
+    await acknowledge(button.query)
 
 
 async def feedback(update: Update, context: LotseContext) -> None:
@@ -86,7 +110,7 @@ async def feedback(update: Update, context: LotseContext) -> None:
     await _keep_only_person_button(button)
     if not helpful:
         await send(context, button.profile.chat_id, button.render.not_helped())
-    await button.query.answer(button.render.feedback_thanks(helpful))
+    await acknowledge(button.query, button.render.feedback_thanks(helpful))
 
 
 async def suggestion(update: Update, context: LotseContext) -> None:
@@ -96,7 +120,7 @@ async def suggestion(update: Update, context: LotseContext) -> None:
     log_id, entry_id = button.args
     answer = await services.choose_suggestion(context.services, button.profile, int(log_id), entry_id)
     await send(context, button.profile.chat_id, button.render.answer(answer))
-    await button.query.answer()
+    await acknowledge(button.query)
 
 
 async def no_suggestion(update: Update, context: LotseContext) -> None:
@@ -106,7 +130,7 @@ async def no_suggestion(update: Update, context: LotseContext) -> None:
     (log_id,) = button.args
     outcome = await services.reject_suggestions(context.services, button.profile, int(log_id))
     await send(context, button.profile.chat_id, button.render.no_answer(outcome))
-    await button.query.answer()
+    await acknowledge(button.query)
 
 
 async def entry_original(update: Update, context: LotseContext) -> None:
@@ -116,7 +140,7 @@ async def entry_original(update: Update, context: LotseContext) -> None:
     entry_id, language = button.args
     answer = await services.show_entry(context.services, button.profile, entry_id, language)
     await send(context, button.profile.chat_id, button.render.answer(answer))
-    await button.query.answer()
+    await acknowledge(button.query)
 
 
 async def _keep_only_person_button(button: Pressed) -> None:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from collections.abc import Sequence
 
 from telegram import LinkPreviewOptions, Update
 from telegram.constants import ChatAction
+from telegram.error import BadRequest, NetworkError, TimedOut
 
 from bot import services
+from bot.degraded import DegradedLog
 from bot.services import UserProfile
 from bot.telegram.context import LotseContext
 from bot.telegram.render import Renderer, Reply
@@ -16,6 +20,10 @@ from translations.interface import prepare_machine_interface
 from translations.languages import is_curated
 
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+SEND_RETRY_PAUSES = (0.5, 1.5)  # seconds before the second and third try of a reply part
+
+log = logging.getLogger(__name__)
+degraded = DegradedLog(log)
 
 
 async def profile_of(update: Update, context: LotseContext, text: str | None = None) -> UserProfile:
@@ -41,7 +49,21 @@ async def renderer(context: LotseContext, profile: UserProfile) -> Renderer:
 
 
 async def send(context: LotseContext, chat_id: int, replies: Sequence[Reply]) -> None:
+    """Send a reply, part by part. A part Telegram failed to take (a 5xx, a refused connection: nothing was
+    sent) is tried again a moment later; a timeout is not (the part may have arrived: no duplicates)."""
     for reply in replies:
-        await context.bot.send_message(
-            chat_id, reply.html, parse_mode="HTML", reply_markup=reply.keyboard, link_preview_options=NO_PREVIEW
-        )
+        for attempt, pause in enumerate((*SEND_RETRY_PAUSES, None)):
+            try:
+                await context.bot.send_message(
+                    chat_id, reply.html, parse_mode="HTML", reply_markup=reply.keyboard, link_preview_options=NO_PREVIEW
+                )
+                break
+            except (BadRequest, TimedOut):
+                raise
+            except NetworkError as exc:
+                if pause is None:
+                    raise
+                degraded.warning(
+                    "send-retry", "Telegram failed, trying again (chat %s, attempt %s): %s", chat_id, attempt + 1, exc
+                )
+                await asyncio.sleep(pause)

@@ -6,7 +6,10 @@
   and the user gets the generic apology as a message (and as the notice of a pressed button), never
   silence and never "this button is no longer valid".
 - Telegram failing (network down, timeouts, flood limits, another process polling) is a degraded path:
-  logged as a warning, at most once per kind every few minutes, with or without an update.
+  logged as a warning, at most once per kind every few minutes. A reply part that Telegram failed to take
+  was already tried again (`common.send`); when it still failed, the user gets the apology once Telegram
+  works again. A timeout or a flood limit gets no apology: the reply may well have arrived (a late
+  response), and an action that succeeded is never followed by an error message.
 - A user who blocked the bot: nothing to tell them.
 """
 
@@ -15,7 +18,8 @@ from __future__ import annotations
 import logging
 
 from telegram import Update
-from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.constants import ChatType
+from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError, TimedOut
 
 from bot.degraded import DegradedLog
 from bot.services import LotseError, known_language
@@ -38,11 +42,13 @@ async def on_error(update: object, context: LotseContext) -> None:
         return
     if isinstance(error, TelegramError) and not isinstance(error, BadRequest):
         degraded.warning(f"telegram:{type(error).__name__}", "Telegram failed (%s): %s", where, error)
+        if not isinstance(error, NetworkError) or isinstance(error, TimedOut):
+            return  # the outcome is unknown (or Telegram asked us to slow down): say nothing more
     elif isinstance(error, LotseError):
         log.info("%s in %s: %s", type(error).__name__, where, error)
     else:
         log.error("error while handling an update (%s)", where, exc_info=error)
-    if not isinstance(update, Update) or chat is None:
+    if not isinstance(update, Update) or chat is None or chat.type != ChatType.PRIVATE:
         return
     render = await _renderer(update, context, chat.id)
     expected = isinstance(error, LotseError)

@@ -6,7 +6,7 @@ from telegram import Update
 
 from bot import services
 from bot.telegram.context import LotseContext
-from bot.telegram.handlers.buttons import pressed
+from bot.telegram.handlers.buttons import acknowledge, pressed
 from bot.telegram.handlers.common import profile_of, renderer, send
 
 
@@ -21,7 +21,7 @@ async def person_button(update: Update, context: LotseContext) -> None:
         return
     case = await services.request_person(context.services, button.profile)
     await send(context, button.profile.chat_id, button.render.person_requested(case))
-    await button.query.answer()
+    await acknowledge(button.query)
 
 
 async def staff_original(update: Update, context: LotseContext) -> None:
@@ -31,4 +31,4 @@ async def staff_original(update: Update, context: LotseContext) -> None:
     (case_message_id,) = button.args
     original = await services.original_of(context.services, button.profile, int(case_message_id))
     await send(context, button.profile.chat_id, button.render.original_text(original))
-    await button.query.answer()
+    await acknowledge(button.query)

@@ -30,6 +30,8 @@ async def text_message(update: Update, context: LotseContext) -> None:
         replies = render.suggestions(outcome)
     elif isinstance(outcome, services.SmallTalkReply):
         replies = render.small_talk(outcome)
+    elif isinstance(outcome, services.NoWords):
+        replies = render.no_words()
     else:
         replies = render.no_answer(outcome)
     await send(context, profile.chat_id, replies)

@@ -107,6 +107,17 @@ class StartScreens(RendererBase):
             return self.finish([escape(text)], InlineKeyboardMarkup([self.person_row()]))
         return self.finish([escape(_("I can only read text. Please write your question as a message."))])
 
+    def no_words(self) -> list[Reply]:
+        """Only spaces, invisible characters, emoji or punctuation arrived."""
+        text = self._("Please write your question in words, for example: “Where do I register my address?”")
+        return self.finish([escape(text)])
+
+    def write_privately(self, bot_username: str) -> list[Reply]:
+        """A command in a group: Lotse only talks in private chats (what people write there stays private)."""
+        text = self._("I only answer in a private chat, so that what you write stays private. Please write to me here:")
+        link = f"https://t.me/{bot_username}"
+        return self.finish([escape(text) + " " + f'<a href="{escape(link)}">@{escape(bot_username)}</a>'])
+
     def unknown_command(self) -> list[Reply]:
         text = self._(
             "I do not know this command. You can use /start, /help, /language and /person, or simply write your "
