@@ -97,9 +97,11 @@ async def enqueue(
     due_at: dt.datetime,
     payload: dict[str, Any] | None = None,
 ) -> None:
-    """Add a row in the caller's transaction; a row with the same `dedupe_key` already there wins."""
+    """Add a row in the caller's transaction; a row with the same `dedupe_key` already there wins. A row for
+    a user who blocked the bot waits as 'unreachable' from the start."""
     assert session.bind is not None, "sessions are bound to the database's engine"
     insert = dialect_insert(session.bind.dialect.name)
+    blocked = await session.scalar(select(User.unreachable_since).where(User.id == user_id))
     await session.execute(
         insert(OutboxMessage)
         .values(
@@ -107,7 +109,7 @@ async def enqueue(
             user_id=user_id,
             payload=payload or {},
             dedupe_key=dedupe_key,
-            status=OutboxStatus.PENDING,
+            status=OutboxStatus.PENDING if blocked is None else OutboxStatus.UNREACHABLE,
             due_at=due_at,
             attempts=0,
             parts_sent=0,

@@ -55,3 +55,9 @@ def test_each_payload_reaches_only_the_handler_of_its_action() -> None:
     assert pattern(Action.ENTRY_ORIGINAL).match(data)
     assert not any(pattern(other).match(data) for other in Action if other is not Action.ENTRY_ORIGINAL)
     assert not pattern(Action.ENTRY_ORIGINAL).match(data.replace(":de:", ":fr:"))
+
+
+@pytest.mark.parametrize("data", ["l:de:ÄAAAAAAAAA", "x:ä", "s:1:ü:😀😀😀😀", "f:١:y:AAAAAAAAAA"])
+def test_a_payload_with_any_characters_is_invalid_not_an_exception(data: str) -> None:
+    with pytest.raises(InvalidCallback):
+        CallbackSigner(b"secret").decode(1, data)

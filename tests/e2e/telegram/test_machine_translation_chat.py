@@ -20,7 +20,7 @@ if not argos_available() and not os.environ.get("LOTSE_REQUIRE_MT"):
     pytest.skip("the [mt] extra (argostranslate) is not installed", allow_module_level=True)
 
 from bot import services  # noqa: E402
-from bot.db import CaseMessage, TranslationCacheEntry  # noqa: E402
+from bot.db import CaseMessage, QuestionLog, TranslationCacheEntry  # noqa: E402
 from bot.runtime import build_machine_translator  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from tests.fakes.tiny_model import build_package, marker  # noqa: E402
@@ -169,3 +169,68 @@ async def test_unsupported_telegram_language_without_a_model_gets_a_note_and_a_c
     await user.send("/start")
     _, picker = await user.replies(2, timeout=30)
     assert "not available in your language yet" in picker.text and "Deutsch" in picker.button_texts
+
+
+async def test_a_question_in_a_machine_only_language_is_logged_in_that_language(mt_bot) -> None:
+    user = mt_bot.user(language_code="ps")
+    await user.send("Kindergeld")
+    await user.reply(timeout=60)
+    async with mt_bot.ctx.db.session() as session:
+        languages = (await session.scalars(select(QuestionLog.language))).all()
+    assert languages == ["ps"]  # matched through English, but the statistics count a Pashto question
+
+
+async def test_a_slow_translator_holds_no_database_session_and_delays_nobody_else(
+    telegram_server, token, ctx, machine, monkeypatch
+) -> None:
+    """16 users in a hand-over write while the translator is stuck: their messages wait for it without a
+    database session (PostgreSQL shows none "idle in transaction") and a German user is answered at once."""
+    import threading
+
+    from sqlalchemy import text
+
+    gate = threading.Event()
+    entered = threading.Event()
+    translate = machine.engine.translate
+
+    def stuck(text: str, source: str, target: str) -> str:
+        entered.set()
+        gate.wait(timeout=60)
+        return translate(text, source, target)
+
+    slow = MachineTranslator(machine.engine, timeout=60, max_pending=8)
+    running = RunningBot(telegram_server, token, with_machine(ctx, slow))
+    await running.start()
+    try:
+        users = [running.user(language_code="uk") for _ in range(16)]
+        for user in users:
+            await user.send("/person")
+        for user in users:
+            await user.reply(timeout=30)
+        monkeypatch.setattr(machine.engine, "translate", stuck)
+        await asyncio.gather(*(user.send("Мені потрібна допомога з квартирою, будь ласка") for user in users))
+        assert await asyncio.to_thread(entered.wait, 20)
+        await asyncio.sleep(0.5)  # the other messages reach their handlers and queue for the translator
+        if ctx.db.dialect == "postgresql":
+            for _ in range(5):
+                async with ctx.db.engine.connect() as connection:
+                    idle = await connection.scalar(
+                        text(
+                            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                            " AND state = 'idle in transaction' AND pid <> pg_backend_pid()"
+                        )
+                    )
+                assert idle == 0
+                await asyncio.sleep(0.1)
+        german = running.user(language_code="de")
+        started = time.monotonic()
+        await german.send("Kindergeld beantragen")
+        answer = await german.reply(timeout=10)
+        waited = time.monotonic() - started
+        assert "Kindergeld" in answer.text
+        assert waited < 1.0, f"a German user waited {waited:.2f} s behind the translator"
+        assert not gate.is_set()  # ... all while the translator was still stuck
+    finally:
+        gate.set()
+        await running.close()
+        slow.close()

@@ -130,3 +130,34 @@ def test_eval_json_keeps_stdout_for_the_cases_and_puts_the_summary_on_stderr(tmp
     result = lotse("eval", str(cases), "--json")
     assert [json.loads(line)["entry"] for line in result.stdout.splitlines()] == ["child-benefit"]
     assert re.search(r"top-1 accuracy:\s+100\.0%", result.stderr)
+
+
+async def test_outbox_list_shows_delivery_states_and_retry_queues_a_failed_message_again(
+    tmp_path: Path, kb: KnowledgeBase
+) -> None:
+    from bot.services import outbox as queue
+
+    settings = Settings(_env_file=None, data_dir=tmp_path, database={"url": ""})
+    ctx = build_context(settings, kb=kb, with_machine_translation=False)
+    await ctx.db.upgrade()
+    profile = await services.register_contact(ctx, 32, 32, "de")
+    case = await services.request_person(ctx, profile)
+    await services.reply_to_case(ctx, case.id, "Erste Antwort")
+    await services.reply_to_case(ctx, case.id, "Zweite Antwort")
+    await services.translate_waiting_messages(ctx)
+    first, second = await services.claim_due(ctx, "test")
+    await queue.failed(ctx, first, "400 Bad Request: chat not found")
+    await queue.sent(ctx, second)
+    await ctx.db.dispose()
+
+    env = {"LOTSE_DATA_DIR": str(tmp_path), "LOTSE_DATABASE_URL": ""}
+    listed = lotse("outbox", "list", env_extra=env)
+    assert listed.returncode == 0, listed.stderr
+    assert "failed" in listed.stdout and "chat not found" in listed.stdout and "sent" in listed.stdout
+    failed = json.loads(lotse("outbox", "list", "--status", "failed", "--json", env_extra=env).stdout)
+    assert [row["id"] for row in failed] == [first.id] and failed[0]["dedupe_key"].startswith("staff-reply:")
+    retried = lotse("outbox", "retry", str(first.id), env_extra=env)
+    assert retried.returncode == 0 and "1 message(s) queued again" in retried.stdout
+    pending = json.loads(lotse("outbox", "list", "--status", "pending", "--json", env_extra=env).stdout)
+    assert [row["id"] for row in pending] == [first.id]
+    assert lotse("outbox", "retry", "999", env_extra=env).returncode == 1  # nothing to retry: says so
