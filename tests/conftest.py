@@ -77,6 +77,26 @@ async def empty_database(backend: str, tmp_path: Path) -> AsyncIterator[Database
 
 
 @pytest_asyncio.fixture
+async def process_database_url(backend: str, tmp_path: Path) -> AsyncIterator[str]:
+    """A database URL other processes can use (`LOTSE_DATABASE_URL`): a new SQLite file, or a PostgreSQL
+    database created for the test (dropped afterwards). Not migrated."""
+    if backend == "sqlite":
+        yield f"sqlite:///{tmp_path / 'process.sqlite3'}"
+        return
+    import asyncpg
+
+    name = f"lotse_t_{uuid.uuid4().hex[:10]}"
+    url = make_url(async_database_url(POSTGRES_URL)).set(drivername="postgresql")
+    admin = await asyncpg.connect(url.render_as_string(hide_password=False))
+    await admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin.close()
+
+
+@pytest_asyncio.fixture
 async def database(empty_database: Database) -> Database:
     """A migrated, empty database (SQLite, and PostgreSQL when LOTSE_TEST_POSTGRES_URL is set)."""
     await empty_database.upgrade()

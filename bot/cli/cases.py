@@ -47,7 +47,8 @@ def _list(args: argparse.Namespace) -> int:
         flag = "person requested" if case.person_requested else "unanswered question"
         print(f"case {case.id} [{case.status}] {case.created_at:%Y-%m-%d %H:%M} UTC  language={case.language}  {flag}")
         for line in case.messages:
-            print(f"    {line.created_at:%H:%M} {line.sender:5s} [{line.language or '?'}] {line.text[:200]}")
+            delivery = f" ({line.delivery})" if line.delivery else ""
+            print(f"    {line.created_at:%H:%M} {line.sender:5s} [{line.language or '?'}] {line.text[:200]}{delivery}")
             if line.translated_text and line.translated_text != line.text:
                 print(f"                [{line.translation_origin} translation] {line.translated_text[:200]}")
             elif line.translation_origin is TranslationOrigin.PENDING:
@@ -70,6 +71,7 @@ def _as_json(case: CaseSummary) -> dict[str, object]:
                 "language": m.language,
                 "translation": m.translated_text,
                 "translation_origin": m.translation_origin,
+                "delivery": m.delivery,
                 "at": m.created_at.isoformat(),
             }
             for m in case.messages

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -25,6 +25,7 @@ from bot.db import (
     CaseStatus,
     Message,
     OutboxKind,
+    OutboxStatus,
     Sender,
     TranslationOrigin,
     User,
@@ -33,7 +34,7 @@ from bot.db import (
 from bot.services.case_translation import StaffCopy, set_translation
 from bot.services.context import ServiceContext
 from bot.services.errors import CaseNotFound, EmptyText
-from bot.services.outbox import enqueue
+from bot.services.outbox import delivery_states, enqueue
 from bot.services.users import UserProfile
 from translations.languages import STAFF_LANGUAGE
 
@@ -58,6 +59,7 @@ class CaseLine:
     translated_text: str | None  # for the other side (German for staff, the user's language for replies)
     translation_origin: TranslationOrigin | None
     created_at: dt.datetime
+    delivery: OutboxStatus | None = None  # a staff reply's delivery state (pending, sent, failed, ...)
 
 
 @dataclass(frozen=True)
@@ -102,7 +104,9 @@ async def open_case_in(
                 created_at=now,
                 person_requested=person_requested,
             )
-            .on_conflict_do_nothing(index_elements=["user_id"], index_where=Case.status == CaseStatus.OPEN)
+            # The predicate is literal SQL, not a bound parameter: PostgreSQL must match it to the partial
+            # index, which it cannot do for a parameter once a prepared statement runs on a generic plan.
+            .on_conflict_do_nothing(index_elements=["user_id"], index_where=text("status = 'open'"))
             .returning(Case.id)
         )
     ).scalar_one_or_none()
@@ -145,7 +149,8 @@ async def open_case_in(
 
 
 async def list_cases(ctx: ServiceContext, status: CaseStatus | None = CaseStatus.OPEN) -> list[CaseSummary]:
-    """Cases, newest first, with their conversation (for `lotse cases list` until the staff queue exists)."""
+    """Cases, newest first, with their conversation and the delivery state of each staff reply (for
+    `lotse cases list` until the staff queue exists)."""
     async with ctx.db.session() as session:
         query = (
             select(Case, User.telegram_user_id)
@@ -156,22 +161,32 @@ async def list_cases(ctx: ServiceContext, status: CaseStatus | None = CaseStatus
         if status:
             query = query.where(Case.status == status)
         rows = (await session.execute(query)).all()
-        return [
-            CaseSummary(
-                id=case.id,
-                status=case.status,
-                reason=case.reason,
-                person_requested=case.person_requested,
-                language=case.language,
-                created_at=case.created_at,
-                telegram_user_id=telegram_user_id,
-                messages=[
-                    CaseLine(m.sender, m.text, m.language, m.translated_text, m.translation_origin, m.created_at)
-                    for m in case.messages
-                ],
-            )
-            for case, telegram_user_id in rows
-        ]
+    staff_keys = [staff_reply_key(m.id) for case, _ in rows for m in case.messages if m.sender is Sender.STAFF]
+    delivery = await delivery_states(ctx, staff_keys)
+    return [
+        CaseSummary(
+            id=case.id,
+            status=case.status,
+            reason=case.reason,
+            person_requested=case.person_requested,
+            language=case.language,
+            created_at=case.created_at,
+            telegram_user_id=telegram_user_id,
+            messages=[
+                CaseLine(
+                    m.sender,
+                    m.text,
+                    m.language,
+                    m.translated_text,
+                    m.translation_origin,
+                    m.created_at,
+                    delivery.get(staff_reply_key(m.id)),
+                )
+                for m in case.messages
+            ],
+        )
+        for case, telegram_user_id in rows
+    ]
 
 
 async def reply_to_case(ctx: ServiceContext, case_id: int, text: str) -> QueuedReply:

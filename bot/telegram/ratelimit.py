@@ -6,9 +6,10 @@ per private chat (short bursts are fine) and 20 per minute per group. This limit
 per limit (aiolimiter), counts only requests that post a message, and when Telegram still answers 429
 waits only in the request that got it.
 
-`rate_limit_args` is the number of retries after a 429 for one call; `SEND_ONCE` (0) means: never wait at
-all, neither for a bucket nor after a 429, but raise `RetryAfter` for the caller to reschedule. The outbox
-uses it: a delivery worker never sleeps while it holds a claim.
+`rate_limit_args` is the number of retries after a 429 for one call; `SEND_ONCE` (-1; python-telegram-bot
+drops a falsy value such as 0) means: never wait at all, neither for a bucket nor after a 429, but raise
+`RetryAfter` for the caller to reschedule. The outbox uses it: a delivery worker never sleeps while it
+holds a claim.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from telegram.ext import BaseRateLimiter
 
 log = logging.getLogger(__name__)
 
-SEND_ONCE = 0
+SEND_ONCE = -1
 OVERALL_PER_SECOND = 29  # a little below Telegram's 30, so replies are not the ones that get a 429
 PRIVATE_BURST, PRIVATE_PERIOD = 3, 3.0  # 1 per second on average, up to 3 at once
 GROUP_PER_MINUTE = 20
@@ -68,11 +69,12 @@ class TelegramRateLimiter(BaseRateLimiter[int]):
         data: dict[str, Any],
         rate_limit_args: int | None,
     ) -> bool | dict[str, Any] | list[dict[str, Any]]:
-        retries = self.max_retries if rate_limit_args is None else rate_limit_args
+        once = rate_limit_args == SEND_ONCE
+        retries = 0 if once else self.max_retries if rate_limit_args is None else rate_limit_args
         buckets = self._buckets(endpoint, data)
         attempt = 0
         while True:
-            if retries == SEND_ONCE and not all(bucket.has_capacity() for bucket in buckets):
+            if once and not all(bucket.has_capacity() for bucket in buckets):
                 raise RetryAfter(dt.timedelta(seconds=1))
             async with contextlib.AsyncExitStack() as stack:
                 for bucket in buckets:

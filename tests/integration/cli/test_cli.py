@@ -161,3 +161,6 @@ async def test_outbox_list_shows_delivery_states_and_retry_queues_a_failed_messa
     pending = json.loads(lotse("outbox", "list", "--status", "pending", "--json", env_extra=env).stdout)
     assert [row["id"] for row in pending] == [first.id]
     assert lotse("outbox", "retry", "999", env_extra=env).returncode == 1  # nothing to retry: says so
+    (listed_case,) = json.loads(lotse("cases", "list", "--json", env_extra=env).stdout)
+    staff = [(m["text"], m["delivery"]) for m in listed_case["messages"] if m["sender"] == "staff"]
+    assert staff == [("Erste Antwort", "pending"), ("Zweite Antwort", "sent")]  # what the staff queue will show

@@ -47,3 +47,12 @@ async def test_a_new_users_first_messages_at_once_create_one_user(ctx) -> None:
     assert len({profile.id for profile in profiles}) == 1
     assert sum(profile.is_new for profile in profiles) == 1
     assert {profile.language for profile in profiles} == {"uk"}
+
+
+async def test_many_users_open_cases_one_after_another(ctx) -> None:
+    """PostgreSQL runs a prepared statement on a generic plan after five executions; the ON CONFLICT of
+    `open_case` must still find its partial unique index then."""
+    for telegram_id in range(500, 512):
+        profile = await services.register_contact(ctx, telegram_id, telegram_id, "de")
+        assert not (await services.request_person(ctx, profile)).already_open
+    assert len(await services.list_cases(ctx)) == 12

@@ -1,0 +1,154 @@
+"""Lotse as a county runs it: separate processes (the bot, outbox workers) against the fake Bot API and one
+database, started, stopped with SIGTERM and killed with SIGKILL. SQLite, and PostgreSQL in CI."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+import pytest_asyncio
+from sqlalchemy import func, select
+
+from bot import services
+from bot.db import Database, OutboxMessage
+from bot.services import OutboxStatus, ServiceContext
+from bot.settings import async_database_url
+from fake_telegram import FakeTelegramServer, TelegramUser
+from tests.helpers import TEST_SECRET, eventually
+
+APOLOGY = "Entschuldigung"
+
+
+class Processes:
+    """Starts `lotse` commands as processes of their own, configured for the fake Telegram and the database."""
+
+    def __init__(self, server: FakeTelegramServer, token: str, database_url: str, data_dir: Path) -> None:
+        self.env = {
+            **os.environ,
+            "LOTSE_TELEGRAM_TOKEN": token,
+            "LOTSE_TELEGRAM_API_BASE_URL": f"{server.url}/bot{{token}}",
+            "LOTSE_TELEGRAM_API_FILE_URL": f"{server.url}/file/bot{{token}}",
+            "LOTSE_DATABASE_URL": database_url,
+            "LOTSE_DATA_DIR": str(data_dir),
+            "LOTSE_SECRET_KEY": TEST_SECRET.decode(),
+        }
+        self.running: list[subprocess.Popen[str]] = []
+
+    def start(self, *args: str, **env: str) -> subprocess.Popen[str]:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "bot.cli", *args],
+            env={**self.env, **env},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        self.running.append(process)
+        return process
+
+    def run(self, *args: str) -> None:
+        result = subprocess.run(
+            [sys.executable, "-m", "bot.cli", *args], env=self.env, capture_output=True, text=True, timeout=120
+        )
+        assert result.returncode == 0, result.stderr
+
+    def stop_all(self) -> None:
+        for process in self.running:
+            if process.poll() is None:
+                process.kill()
+            process.wait(timeout=30)
+
+
+@pytest_asyncio.fixture
+async def processes(
+    telegram_server: FakeTelegramServer, token: str, process_database_url: str, tmp_path: Path
+) -> AsyncIterator[Processes]:
+    running = Processes(telegram_server, token, process_database_url, tmp_path)
+    running.run("db", "upgrade")
+    try:
+        yield running
+    finally:
+        running.stop_all()
+
+
+@pytest_asyncio.fixture
+async def shared(processes: Processes, ctx: ServiceContext) -> AsyncIterator[ServiceContext]:
+    """The services on the processes' database (this test's own connections)."""
+    db = Database(async_database_url(processes.env["LOTSE_DATABASE_URL"]))
+    try:
+        yield ServiceContext(ctx.settings, db, ctx.kb, ctx.matcher, ctx.translator, ctx.clock.__class__())
+    finally:
+        await db.dispose()
+
+
+def _users(server: FakeTelegramServer, token: str, count: int, first_id: int) -> list[TelegramUser]:
+    return [TelegramUser(server.url, token, first_id + n, language_code="de") for n in range(count)]
+
+
+async def test_sigterm_lets_the_bot_finish_every_update_it_has_fetched(
+    processes: Processes, telegram_server: FakeTelegramServer, token: str
+) -> None:
+    users = _users(telegram_server, token, 12, 71_000)
+    bot = processes.start("start")
+    await eventually(lambda: _polling(telegram_server, token), timeout=60)
+    await asyncio.gather(*(user.send("Wo melde ich meine Wohnung an?") for user in users))
+    await users[0].reply(timeout=30)  # the bot is at work on the batch it fetched: stop it now
+    bot.send_signal(signal.SIGTERM)
+    assert await asyncio.to_thread(bot.wait, 60) == 0
+    for user in users[1:]:
+        (reply,) = await user.replies(1, timeout=5)
+        assert "Anmeld" in reply.text and APOLOGY not in reply.text
+    processes.start("start")  # a restart does not answer anything twice
+    await eventually(lambda: _polling(telegram_server, token, at_least=2), timeout=60)
+    for user in users:
+        await user.no_reply(within=0.5)
+        await user.aclose()
+
+
+def _polling(server: FakeTelegramServer, token: str, at_least: int = 1) -> bool:
+    assert server.api is not None
+    state = server.api.bot(token)
+    return sum(call["method"] == "getMe" for call in state.calls) >= at_least and any(
+        call["method"] == "getUpdates" for call in state.calls
+    )
+
+
+async def test_two_workers_deliver_every_reply_exactly_once(
+    processes: Processes, telegram_server: FakeTelegramServer, token: str, shared: ServiceContext
+) -> None:
+    users = _users(telegram_server, token, 10, 72_000)
+    texts: dict[int, list[str]] = {}
+    for user in users:
+        await user.send("Hallo")  # the chat exists at Telegram; no bot reads it
+        profile = await services.register_contact(shared, user.user_id, user.user_id, "de")
+        case = await services.request_person(shared, profile)
+        texts[user.user_id] = [f"Antwort {n} an {user.user_id}" for n in range(3)]
+        for text in texts[user.user_id]:
+            await services.reply_to_case(shared, case.id, text)
+    workers = [processes.start("worker", "--interval", "0.2") for _ in range(2)]
+    await eventually(lambda: _all_sent(shared, 30), timeout=90)
+    for worker in workers:
+        worker.send_signal(signal.SIGTERM)
+    assert [await asyncio.to_thread(worker.wait, 30) for worker in workers] == [0, 0]
+    for user in users:
+        received = [message.text for message in await user.replies(3, timeout=10)]
+        for text in texts[user.user_id]:
+            assert sum(text in message for message in received) == 1, received
+        await user.no_reply(within=0.3)
+        await user.aclose()
+
+
+async def _all_sent(ctx: ServiceContext, count: int) -> bool:
+    async with ctx.db.session() as session:
+        sent = await session.scalar(
+            select(func.count()).select_from(OutboxMessage).where(OutboxMessage.status == OutboxStatus.SENT)
+        )
+    return sent == count
+
+
+pytestmark = pytest.mark.filterwarnings("ignore::ResourceWarning")
