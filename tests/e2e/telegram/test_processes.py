@@ -16,7 +16,7 @@ import pytest_asyncio
 from sqlalchemy import func, select
 
 from bot import services
-from bot.db import Database, OutboxMessage
+from bot.db import Database, OutboxMessage, utcnow
 from bot.services import OutboxStatus, ServiceContext
 from bot.settings import async_database_url
 from fake_telegram import FakeTelegramServer, TelegramUser
@@ -81,7 +81,9 @@ async def shared(processes: Processes, ctx: ServiceContext) -> AsyncIterator[Ser
     """The services on the processes' database (this test's own connections)."""
     db = Database(async_database_url(processes.env["LOTSE_DATABASE_URL"]))
     try:
-        yield ServiceContext(ctx.settings, db, ctx.kb, ctx.matcher, ctx.translator, ctx.clock.__class__())
+        yield ServiceContext(
+            ctx.settings, db, ctx.kb, ctx.matcher, ctx.translator, utcnow
+        )  # the processes run on real time
     finally:
         await db.dispose()
 
