@@ -29,9 +29,11 @@ from telegram.ext import BaseRateLimiter
 log = logging.getLogger(__name__)
 
 SEND_ONCE = -1
-OVERALL_PER_SECOND = 29  # a little below Telegram's 30, so replies are not the ones that get a 429
-PRIVATE_BURST, PRIVATE_PERIOD = 3, 3.0  # 1 per second on average, up to 3 at once
-GROUP_PER_MINUTE = 20
+# Leaky buckets (capacity, seconds to refill it). A bucket lets through its capacity at once plus its rate
+# over any window, so capacity + rate x window stays within Telegram's limit for that window:
+OVERALL = (3, 3 / 27)  # 3 + 27/s: at most 30 in any second
+PRIVATE = (3, 3.0)  # 1 per second per private chat on average, up to 3 at once
+GROUP = (1, 3.2)  # 1 + 18.75 per minute: within 20 per minute per group
 _MAX_CHAT_BUCKETS = 10_000
 _POSTING = ("send", "copy", "forward")  # sendMessage, sendDocument, copyMessage, forwardMessages, ...
 
@@ -39,7 +41,7 @@ _POSTING = ("send", "copy", "forward")  # sendMessage, sendDocument, copyMessage
 class TelegramRateLimiter(BaseRateLimiter[int]):
     def __init__(self, max_retries: int = 3) -> None:
         self.max_retries = max_retries
-        self._overall = AsyncLimiter(OVERALL_PER_SECOND, 1)
+        self._overall = AsyncLimiter(*OVERALL)
         self._chats: OrderedDict[int | str, AsyncLimiter] = OrderedDict()
 
     async def initialize(self) -> None:
@@ -52,7 +54,7 @@ class TelegramRateLimiter(BaseRateLimiter[int]):
         bucket = self._chats.get(chat_id)
         if bucket is None:
             group = isinstance(chat_id, str) or chat_id < 0
-            bucket = AsyncLimiter(GROUP_PER_MINUTE, 60) if group else AsyncLimiter(PRIVATE_BURST, PRIVATE_PERIOD)
+            bucket = AsyncLimiter(*GROUP) if group else AsyncLimiter(*PRIVATE)
             self._chats[chat_id] = bucket
             while len(self._chats) > _MAX_CHAT_BUCKETS:
                 self._chats.popitem(last=False)

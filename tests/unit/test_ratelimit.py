@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from telegram.error import RetryAfter
 
-from bot.telegram.ratelimit import PRIVATE_BURST, SEND_ONCE, TelegramRateLimiter
+from bot.telegram.ratelimit import PRIVATE, SEND_ONCE, TelegramRateLimiter
 
 
 async def _sent(**_: Any) -> bool:
@@ -20,13 +20,15 @@ async def _sent(**_: Any) -> bool:
 
 async def test_the_outbox_never_waits_for_a_full_chat_bucket() -> None:
     limiter = TelegramRateLimiter()
-    for _ in range(PRIVATE_BURST):
+    for _ in range(PRIVATE[0]):
         await limiter.process_request(_sent, (), {}, "sendMessage", {"chat_id": 7}, SEND_ONCE)
     started = time.monotonic()
     with pytest.raises(RetryAfter):
         await limiter.process_request(_sent, (), {}, "sendMessage", {"chat_id": 7}, SEND_ONCE)
     assert time.monotonic() - started < 0.1
-    # another chat is not affected
+    await asyncio.sleep(0.2)  # the overall bucket refills at 27/s, one chat's at 1/s
+    with pytest.raises(RetryAfter):
+        await limiter.process_request(_sent, (), {}, "sendMessage", {"chat_id": 7}, SEND_ONCE)
     assert await limiter.process_request(_sent, (), {}, "sendMessage", {"chat_id": 8}, SEND_ONCE)
 
 
