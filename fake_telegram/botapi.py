@@ -29,7 +29,7 @@ TOKEN_RE = re.compile(r"[0-9]{1,20}:[A-Za-z0-9_-]{1,200}")
 class FakeBotApi:
     """All bots the fake server knows, by token; an unknown token is 401 Unauthorized, as in Telegram."""
 
-    def __init__(self, tokens: list[str] | None = None, *, limits: bool = False) -> None:
+    def __init__(self, tokens: list[str] | None = None, *, limits: bool = True) -> None:
         self.limits = limits
         self.bots: dict[str, BotState] = {}
         for token in tokens or []:

@@ -23,7 +23,9 @@ def _bound_socket(host: str, port: int) -> socket.socket:
 
 
 class FakeTelegramServer:
-    """A fake Bot API on 127.0.0.1; `base_url` is what python-telegram-bot's `base_url()` takes."""
+    """A fake Bot API on 127.0.0.1; `base_url` is what python-telegram-bot's `base_url()` takes.
+
+    Telegram's sending limits are on, as in Telegram; `limits=False` switches them off."""
 
     def __init__(
         self,
@@ -32,7 +34,7 @@ class FakeTelegramServer:
         host: str = "127.0.0.1",
         port: int = 0,
         web_chat_token: str | None = None,
-        limits: bool = False,
+        limits: bool = True,
     ) -> None:
         self.host = host
         self._socket = _bound_socket(host, port)
