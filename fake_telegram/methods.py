@@ -85,7 +85,7 @@ def text_and_entities(
         raise bad_request(f"unsupported parse_mode {params.get('parse_mode')}")
     else:
         given = params.get(f"{key}_entities" if key == "caption" else "entities") or []
-        if not isinstance(given, list) or not all(isinstance(e, dict) for e in given):
+        if not isinstance(given, list) or not all(_entity_ok(e) for e in given):
             raise bad_request("can't parse entities JSON object")
         text, entities = raw, fix_entities(given)
     text, entities = trim(text, entities)
@@ -94,6 +94,15 @@ def text_and_entities(
     if utf16_len(text) > limit:
         raise bad_request("message is too long" if key == "text" else "message caption is too long")
     return text, entities
+
+
+def _entity_ok(entity: Any) -> bool:
+    return (
+        isinstance(entity, dict)
+        and isinstance(entity.get("type"), str)
+        and all(isinstance(entity.get(k), int) and not isinstance(entity.get(k), bool) for k in ("offset", "length"))
+        and entity["offset"] >= 0
+    )
 
 
 def _known_user(state: BotState, user_id: int) -> dict[str, Any] | None:
