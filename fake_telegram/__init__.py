@@ -4,7 +4,7 @@ python-telegram-bot talks to it over real HTTP (`base_url`), and a driver plays 
 """
 
 from fake_telegram.botapi import BotApiError, FakeBotApi
-from fake_telegram.driver import BotMessage, BotObserver, DriverError, TelegramUser
+from fake_telegram.driver import BotMessage, BotObserver, DriverError, TelegramChannel, TelegramGroup, TelegramUser
 from fake_telegram.runner import FakeTelegramServer
 
 __all__ = [
@@ -14,5 +14,7 @@ __all__ = [
     "DriverError",
     "FakeBotApi",
     "FakeTelegramServer",
+    "TelegramChannel",
+    "TelegramGroup",
     "TelegramUser",
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import socket
 import threading
+from typing import Any
 
 import uvicorn
 
@@ -22,7 +23,9 @@ def _bound_socket(host: str, port: int) -> socket.socket:
 
 
 class FakeTelegramServer:
-    """A fake Bot API on 127.0.0.1; `base_url` is what python-telegram-bot's `base_url()` takes."""
+    """A fake Bot API on 127.0.0.1; `base_url` is what python-telegram-bot's `base_url()` takes.
+
+    Telegram's sending limits are on, as in Telegram; `limits=False` switches them off."""
 
     def __init__(
         self,
@@ -31,17 +34,20 @@ class FakeTelegramServer:
         host: str = "127.0.0.1",
         port: int = 0,
         web_chat_token: str | None = None,
-        accept_any_token: bool = False,
+        limits: bool = True,
     ) -> None:
         self.host = host
         self._socket = _bound_socket(host, port)
         self.port: int = self._socket.getsockname()[1]
-        self.tokens = tokens
-        self.accept_any_token = accept_any_token
+        self.tokens = list(tokens)
+        self.limits = limits
+        self._bot_options: dict[str, dict[str, Any]] = {}
         self._web_chat_token = web_chat_token or (tokens[0] if tokens else None)
         self._thread: threading.Thread | None = None
         self._server: uvicorn.Server | None = None
         self._started = threading.Event()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._lock = threading.Lock()
         self.api: FakeBotApi | None = None
 
     @property
@@ -52,9 +58,35 @@ class FakeTelegramServer:
     def base_url(self) -> str:
         return f"{self.url}/bot{{token}}"
 
+    def add_bot(self, token: str, **options: Any) -> None:
+        """Register a bot token (options as `FakeBotApi.add_bot`); any thread, before or after the start."""
+        with self._lock:
+            self._bot_options[token] = options
+            api, loop = self.api, self._loop
+            if api is None or loop is None:
+                self.tokens.append(token)
+                return
+        try:
+            on_server_loop = asyncio.get_running_loop() is loop
+        except RuntimeError:
+            on_server_loop = False
+        if on_server_loop:
+            api.add_bot(token, **options)
+            return
+
+        async def add() -> None:
+            api.add_bot(token, **options)
+
+        asyncio.run_coroutine_threadsafe(add(), loop).result(timeout=10)
+
     def _make_server(self) -> uvicorn.Server:
-        self.api = FakeBotApi(self.tokens, accept_any_token=self.accept_any_token)
-        app = create_app(self.api, web_chat_token=self._web_chat_token)
+        with self._lock:
+            api = FakeBotApi(limits=self.limits)
+            for token in self.tokens:
+                api.add_bot(token, **self._bot_options.get(token, {}))
+            self._loop = asyncio.get_running_loop()
+            self.api = api
+        app = create_app(api, web_chat_token=self._web_chat_token)
         config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off", timeout_graceful_shutdown=1)
         return uvicorn.Server(config)
 
@@ -68,11 +100,11 @@ class FakeTelegramServer:
         """Serve from a thread with its own event loop, so a busy bot loop cannot stall Telegram."""
 
         def run() -> None:
-            server = self._server = self._make_server()
             loop = asyncio.new_event_loop()
             asyncio.set_event_loop(loop)
 
             async def main() -> None:
+                server = self._server = self._make_server()
                 task = asyncio.ensure_future(server.serve(sockets=[self._socket]))
                 while not server.started and not task.done():  # noqa: ASYNC110 - uvicorn has no "started" event
                     await asyncio.sleep(0.01)

@@ -121,7 +121,7 @@ def ctx(settings: Settings, database: Database, kb: KnowledgeBase, matcher: Matc
 
 @pytest.fixture(scope="session")
 def telegram_server() -> Iterator[FakeTelegramServer]:
-    server = FakeTelegramServer([], accept_any_token=True).start_in_thread()
+    server = FakeTelegramServer([]).start_in_thread()
     yield server
     server.stop()
 
@@ -130,9 +130,12 @@ _tokens = itertools.count(1)
 
 
 @pytest.fixture
-def token() -> str:
-    """A bot token of its own for each test, so tests never see each other's chats."""
-    return f"{500000 + next(_tokens)}:test-{uuid.uuid4().hex[:16]}"
+def token(telegram_server: FakeTelegramServer) -> str:
+    """A bot token of its own for each test, so tests never see each other's chats (registered with the
+    fake Telegram: it refuses unknown tokens, as Telegram does)."""
+    value = f"{500000 + next(_tokens)}:test-{uuid.uuid4().hex[:16]}"
+    telegram_server.add_bot(value)
+    return value
 
 
 @pytest_asyncio.fixture

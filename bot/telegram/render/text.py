@@ -1,11 +1,28 @@
-"""Telegram text mechanics: right-to-left marks and splitting HTML at Telegram's message limit."""
+"""Telegram text mechanics: right-to-left marks and splitting HTML at Telegram's message limit.
+
+Telegram counts a message's length after parsing its HTML, in UTF-16 code units: tags do not count,
+an entity like `&lt;` is one character, and a character outside the Basic Multilingual Plane (most
+emoji) counts twice. The splitter measures the same way. It cuts only between characters, never inside
+a tag or an entity, between the halves of a surrogate pair or before a combining mark; an element open
+at a cut (`<b>`, `<a href=...>`) is closed at the end of the part and opened again at the start of the
+next one, so that every part is valid Telegram HTML on its own.
+"""
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 TELEGRAM_TEXT_LIMIT = 4096
 RLM = "\u200f"
+
+_TOKEN = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)[^>]*>|&(?:#[0-9]{1,7}|#x[0-9a-fA-F]{1,6}|[a-zA-Z]+);|.", re.S)
+_NAMED_ENTITIES = frozenset({"&lt;", "&gt;", "&amp;", "&quot;"})
+_WHITESPACE = (" ", "\n")
+# Variation selectors, emoji skin tones and tag characters belong to the character before them.
+_JOINED_TO_PREVIOUS = ((0xFE00, 0xFE0F), (0xE0100, 0xE01EF), (0x1F3FB, 0x1F3FF), (0xE0020, 0xE007F))
 
 
 def right_to_left(html: str) -> str:
@@ -14,63 +31,155 @@ def right_to_left(html: str) -> str:
     return "\n".join(RLM + line for line in html.split("\n"))
 
 
+def telegram_length(html: str) -> int:
+    """The length Telegram gives this HTML: its visible text in UTF-16 code units."""
+    return sum(token.width for token in _tokens(html))
+
+
 def split_paragraphs(paragraphs: Sequence[str], limit: int) -> list[str]:
-    """Pack paragraphs into messages of at most `limit` characters; split an oversized paragraph at
-    line breaks, then at spaces outside tags and entities."""
-    pieces: list[str] = []
-    for paragraph in paragraphs:
-        pieces.extend(_split_long(paragraph, limit))
+    """Pack paragraphs into messages of at most `limit` (Telegram's length, see `telegram_length`); an
+    oversized paragraph is cut at a line break, else at a space, else between two characters."""
+    pieces = [piece for paragraph in paragraphs for piece in _split_long(paragraph, limit)]
     messages: list[str] = []
-    current = ""
-    for piece in pieces:
-        candidate = f"{current}\n\n{piece}" if current else piece
-        if len(candidate) <= limit:
-            current = candidate
+    current, width = "", 0
+    for piece, piece_width in pieces:
+        if current and width + 2 + piece_width <= limit:
+            current, width = f"{current}\n\n{piece}", width + 2 + piece_width
         else:
-            messages.append(current)
-            current = piece
+            if current:
+                messages.append(current)
+            current, width = piece, piece_width
     if current:
         messages.append(current)
     return messages or [""]
 
 
-def _split_long(text: str, limit: int) -> list[str]:
-    if len(text) <= limit:
-        return [text]
-    lines = text.split("\n")
-    if len(lines) > 1:
-        out: list[str] = []
-        current = ""
-        for line in lines:
-            for chunk in _split_long(line, limit):
-                candidate = f"{current}\n{chunk}" if current else chunk
-                if len(candidate) <= limit:
-                    current = candidate
-                else:
-                    out.append(current)
-                    current = chunk
-        if current:
-            out.append(current)
-        return out
-    cut = _safe_cut(text, limit)
-    return [text[:cut].rstrip(), *_split_long(text[cut:].lstrip(), limit)]
+@dataclass(frozen=True)
+class _Token:
+    raw: str
+    width: int  # UTF-16 code units Telegram counts (0 for tags)
+    tag: str = ""  # the element's name, for tags
+    closing: bool = False
+
+    @property
+    def is_text(self) -> bool:
+        return not self.tag
 
 
-def _safe_cut(text: str, limit: int) -> int:
-    """The last position <= limit that is a space outside a tag or an entity (else outside either)."""
-    best_space = best_any = 0
-    in_tag = in_entity = False
-    for index, char in enumerate(text[: limit + 1]):
-        if not in_tag and not in_entity:
-            best_any = index
-            if char == " ":
-                best_space = index
-        if char == "<":
-            in_tag = True
-        elif char == ">":
-            in_tag = False
-        elif char == "&":
-            in_entity = True
-        elif char == ";":
-            in_entity = False
-    return best_space or best_any or limit
+def _tokens(html: str) -> list[_Token]:
+    tokens = []
+    for match in _TOKEN.finditer(html):
+        raw = match.group()
+        if match.group(2):
+            tokens.append(_Token(raw, 0, match.group(2).lower(), bool(match.group(1))))
+        elif raw.startswith("&") and len(raw) > 1:
+            tokens.append(_Token(raw, _entity_width(raw)))
+        else:
+            tokens.append(_Token(raw, 2 if ord(raw) > 0xFFFF else 1))
+    return tokens
+
+
+def _entity_width(raw: str) -> int:
+    if raw in _NAMED_ENTITIES:
+        return 1
+    if raw.startswith("&#"):
+        digits = raw[2:-1]
+        code = int(digits[1:], 16) if digits.startswith("x") else int(digits)
+        if 0 < code < 0x10FFFF:
+            return 2 if code > 0xFFFF else 1
+    return len(raw)  # an entity Telegram does not decode stays as it is written
+
+
+def _split_long(html: str, limit: int) -> list[tuple[str, int]]:
+    """`html` in parts of at most `limit`, each with its length."""
+    tokens = _tokens(html)
+    width = sum(token.width for token in tokens)
+    if width <= limit:
+        return [(html, width)]
+    parts: list[tuple[str, int]] = []
+    reopen: list[_Token] = []  # elements open at the last cut, opened again at the start of this part
+    start = 0
+    while start < len(tokens):
+        cut = _cut(tokens, start, limit)
+        body = tokens[start:cut]
+        while body and body[-1].is_text and body[-1].raw in _WHITESPACE:
+            body.pop()
+        open_now = _still_open(reopen, tokens[start:cut])
+        part = (
+            "".join(t.raw for t in reopen)
+            + "".join(t.raw for t in body)
+            + "".join(f"</{t.tag}>" for t in reversed(open_now))
+        )
+        parts.append((part, sum(t.width for t in body)))
+        reopen, start = open_now, cut
+        while start < len(tokens):  # no part starts with the space cut at, or with an element's end
+            token = tokens[start]
+            if token.is_text and token.raw in _WHITESPACE:
+                start += 1
+            elif token.closing and reopen and reopen[-1].tag == token.tag:
+                reopen.pop()
+                start += 1
+            else:
+                break
+    return [(part, width) for part, width in parts if width > 0]
+
+
+def _cut(tokens: list[_Token], start: int, limit: int) -> int:
+    """Where the part starting at `start` ends: the last line break that fits (if it is past the middle),
+    else the last space, else the last place between two characters, never after an element's start."""
+    width = 0
+    newline = space = anywhere = 0
+    newline_width = 0
+    for index in range(start, len(tokens)):
+        token = tokens[index]
+        if not token.is_text:
+            continue
+        if width + token.width > limit:
+            break
+        if width > 0:
+            if token.raw == "\n":
+                newline, newline_width = index, width
+            elif token.raw == " ":
+                space = index
+            elif _may_cut_before(tokens, index):
+                anywhere = index
+        width += token.width
+    else:
+        return len(tokens)
+    if newline and (newline_width * 2 >= limit or not space):
+        cut = newline
+    else:
+        cut = space or newline or anywhere or index
+    while cut > start + 1 and not tokens[cut - 1].is_text and not tokens[cut - 1].closing:
+        cut -= 1  # an element that starts right at the cut goes to the next part whole
+    return max(cut, _first_text(tokens, start) + 1)
+
+
+def _first_text(tokens: list[_Token], start: int) -> int:
+    return next((i for i in range(start, len(tokens)) if tokens[i].is_text), len(tokens) - 1)
+
+
+def _may_cut_before(tokens: list[_Token], index: int) -> bool:
+    """False inside a grapheme: before a combining mark, joiner, variation selector or skin tone, after a
+    zero-width joiner, or between the two halves of a flag."""
+    char = tokens[index].raw
+    previous = next((tokens[i].raw for i in range(index - 1, -1, -1) if tokens[i].is_text), "")
+    if len(char) != 1 or len(previous) != 1:
+        return True
+    code, before = ord(char), ord(previous)
+    if unicodedata.category(char) in ("Mn", "Mc", "Me") or code == 0x200D or before == 0x200D:
+        return False
+    if any(low <= code <= high for low, high in _JOINED_TO_PREVIOUS):
+        return False
+    return not (0x1F1E6 <= code <= 0x1F1FF and 0x1F1E6 <= before <= 0x1F1FF)
+
+
+def _still_open(reopened: list[_Token], tokens: list[_Token]) -> list[_Token]:
+    """The start tags still open after `tokens`, given the elements reopened before them."""
+    stack = list(reopened)
+    for token in tokens:
+        if token.tag and not token.closing:
+            stack.append(token)
+        elif token.closing and stack and stack[-1].tag == token.tag:
+            stack.pop()
+    return stack

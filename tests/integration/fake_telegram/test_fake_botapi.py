@@ -164,3 +164,17 @@ async def test_callback_answers_only_once(http) -> None:
     assert status == 200
     status, body = await call(http, "answerCallbackQuery", callback_query_id=query["id"])
     assert status == 400 and "query is too old" in body["description"]
+
+
+async def test_explicit_entities_are_checked_and_normalised(http) -> None:
+    await user_sends(http, 84, "hi")
+    bold = [{"type": "bold", "offset": 0, "length": 2}, {"type": "bold", "offset": 2, "length": 3}]
+    response = await http.post(
+        f"/bot{http.token}/sendMessage", json={"chat_id": 84, "text": "Hallo ", "entities": bold}
+    )
+    assert response.json()["result"]["entities"] == [{"type": "bold", "offset": 0, "length": 5}]
+    for entities in ([{"type": "bold"}], [{"type": "bold", "offset": "0", "length": 1}], "x"):
+        response = await http.post(
+            f"/bot{http.token}/sendMessage", json={"chat_id": 84, "text": "x", "entities": entities}
+        )
+        assert response.status_code == 400, entities
