@@ -90,10 +90,13 @@ def _remember(
     )
 
 
+_BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0")  # Hangul fillers: letters that show nothing
+
+
 def has_words(text: str) -> bool:
-    """Whether a message holds at least one letter or digit (not only spaces, invisible characters, emoji or
-    punctuation)."""
-    return any(unicodedata.category(char)[0] in "LN" for char in text)
+    """Whether a message holds at least one letter or digit (not only spaces, invisible characters, emoji,
+    punctuation, or the "blank" characters people use to send an empty-looking message)."""
+    return any(unicodedata.category(char)[0] in "LN" and char not in _BLANK_LETTERS for char in text)
 
 
 async def handle_question(ctx: ServiceContext, profile: UserProfile, text: str) -> Outcome:

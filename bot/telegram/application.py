@@ -19,6 +19,7 @@ from telegram.ext import (
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
+    ChatMemberHandler,
     CommandHandler,
     ContextTypes,
     MessageHandler,
@@ -29,7 +30,7 @@ from bot.services import ServiceContext
 from bot.telegram import delivery, retention
 from bot.telegram.callbacks import Action, CallbackSigner, pattern
 from bot.telegram.context import LotseApplication, LotseContext
-from bot.telegram.handlers import buttons, errors, handover, questions, start
+from bot.telegram.handlers import buttons, errors, groups, handover, questions, start
 from bot.telegram.ordering import ChatOrderedUpdateProcessor
 from bot.telegram.ratelimit import TelegramRateLimiter
 from bot.telegram.render import command_descriptions
@@ -69,16 +70,22 @@ def build_application(
     )
     assert isinstance(application, LotseApplication)
 
-    application.add_handler(CommandHandler("start", start.start))
-    application.add_handler(CommandHandler("help", start.help_command))
-    application.add_handler(CommandHandler("language", start.language_command))
-    application.add_handler(CommandHandler("person", handover.person_command))
-    application.add_handler(MessageHandler(filters.COMMAND, start.unknown_command))
-    application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, questions.text_message))
-    application.add_handler(MessageHandler(~filters.TEXT & ~filters.StatusUpdate.ALL, questions.other_message))
+    private = filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE  # new messages only: no edits, no channels
+    application.add_handler(CommandHandler("start", start.start, filters=private))
+    application.add_handler(CommandHandler("help", start.help_command, filters=private))
+    application.add_handler(CommandHandler("language", start.language_command, filters=private))
+    application.add_handler(CommandHandler("person", handover.person_command, filters=private))
+    application.add_handler(MessageHandler(private & filters.COMMAND, start.unknown_command))
+    application.add_handler(MessageHandler(private & filters.TEXT, questions.text_message))
+    application.add_handler(
+        MessageHandler(private & ~filters.TEXT & ~filters.StatusUpdate.ALL, questions.other_message)
+    )
     for action, handler in BUTTONS.items():
         application.add_handler(CallbackQueryHandler(handler, pattern=pattern(action)))
     application.add_handler(CallbackQueryHandler(buttons.invalid))
+    group_commands = filters.UpdateType.MESSAGE & filters.ChatType.GROUPS & filters.COMMAND
+    application.add_handler(MessageHandler(group_commands, groups.group_command))
+    application.add_handler(ChatMemberHandler(groups.membership_changed, ChatMemberHandler.MY_CHAT_MEMBER))
     application.add_error_handler(errors.on_error)
 
     if application.job_queue is not None:

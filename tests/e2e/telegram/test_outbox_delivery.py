@@ -3,6 +3,8 @@ block the bot. The bot's delivery tick runs for real; time is the test's clock."
 
 from __future__ import annotations
 
+import re
+
 from bot import services
 from bot.services import OutboxStatus
 from tests.helpers import Clock, RunningBot, eventually
@@ -72,7 +74,32 @@ async def test_a_user_who_blocked_the_bot_gets_nothing_until_they_write_again(bo
     assert await _send_calls(bot) == calls  # not even tried: Telegram would refuse it
     assert await _state(bot, second.case_message_id) is OutboxStatus.UNREACHABLE
 
-    await bot.server_api_unblock(user)
+    await user.unblock_bot()
     await user.send("Hallo, ich bin wieder da")
     texts = [message.text for message in await user.replies(3, timeout=20)]
     assert any("Erste Nachricht" in text for text in texts) and any("Zweite Nachricht" in text for text in texts)
+
+
+async def test_a_long_reply_held_up_half_way_goes_on_where_it_stopped(bot: RunningBot, clock: Clock) -> None:
+    """Five parts, more than a private chat takes at once: the parts that went out are recorded and not
+    sent again when the rest follows."""
+    user, case = await _handover(bot)
+    paragraphs = [f"Teil {n}: " + " ".join(["Wort"] * 600) for n in range(1, 6)]
+    queued = await services.reply_to_case(bot.ctx, case.id, "\n\n".join(paragraphs))
+    received: list[str] = []
+    rounds = 0
+    while len(received) < 5 and rounds < 60:
+        rounds += 1
+        received += [message.text for message in await _quick_replies(user)]
+        clock.advance(seconds=2)
+    parts = [number for text in received for number in re.findall(r"Teil (\d):", text)]
+    assert parts == ["1", "2", "3", "4", "5"]  # each part once, in order
+    await eventually(lambda: _is(bot, queued.case_message_id, OutboxStatus.SENT))
+    assert rounds > 1  # it really was held up half-way (the chat's flood limit), and went on later
+
+
+async def _quick_replies(user) -> list:
+    try:
+        return await user.replies(1, timeout=0.5)
+    except AssertionError:
+        return []

@@ -19,7 +19,7 @@ from bot import services
 from bot.db import Database, OutboxMessage, utcnow
 from bot.services import OutboxStatus, ServiceContext
 from bot.settings import async_database_url
-from fake_telegram import FakeTelegramServer, TelegramUser
+from fake_telegram import BotObserver, FakeTelegramServer, TelegramUser
 from tests.helpers import TEST_SECRET, eventually
 
 APOLOGY = "Entschuldigung"
@@ -154,3 +154,48 @@ async def _all_sent(ctx: ServiceContext, count: int) -> bool:
 
 
 pytestmark = pytest.mark.filterwarnings("ignore::ResourceWarning")
+
+
+async def test_a_worker_killed_mid_delivery_is_taken_over_once_its_lease_ends(
+    processes: Processes, telegram_server: FakeTelegramServer, token: str, shared: ServiceContext
+) -> None:
+    """SIGKILL while Telegram has taken a message but not yet answered: another worker takes every row over
+    after the lease; only that one message, whose outcome nobody knew, may arrive twice."""
+    users = _users(telegram_server, token, 5, 73_000)
+    texts: list[str] = []
+    for user in users:
+        await user.send("Hallo")
+        profile = await services.register_contact(shared, user.user_id, user.user_id, "de")
+        case = await services.request_person(shared, profile)
+        for n in range(2):
+            texts.append(f"Antwort {n} an {user.user_id}")
+            await services.reply_to_case(shared, case.id, texts[-1])
+    observer = BotObserver(telegram_server.url, token)
+    await observer.fail("sendMessage", "late", delay=30)  # recorded at once, answered in 30 s
+    lease = {"LOTSE_OUTBOX_LEASE_SECONDS": "3"}
+    first = processes.start("worker", "--interval", "0.2", **lease)
+    await eventually(lambda: _bot_messages(telegram_server, token, users) >= 1, timeout=60)
+    first.kill()  # SIGKILL: it holds every row it claimed, one of them sent but unconfirmed
+    assert await asyncio.to_thread(first.wait, 10) == -signal.SIGKILL
+    processes.start("worker", "--interval", "0.2", **lease)
+    await eventually(lambda: _all_sent(shared, len(texts)), timeout=90)
+    received = [text for user in users for text in _texts(telegram_server, token, user.user_id)]
+    counts = [sum(expected in text for text in received) for expected in texts]
+    assert all(count >= 1 for count in counts), counts  # nothing lost
+    assert sum(count - 1 for count in counts) <= 1, counts  # at most the one unconfirmed send twice
+    await observer.aclose()
+    for user in users:
+        await user.aclose()
+
+
+def _texts(server: FakeTelegramServer, token: str, chat_id: int) -> list[str]:
+    assert server.api is not None
+    return [
+        item["message"].get("text", "")
+        for item in server.api.messages(token, chat_id)
+        if item["message"].get("from", {}).get("is_bot")
+    ]
+
+
+def _bot_messages(server: FakeTelegramServer, token: str, users: list[TelegramUser]) -> int:
+    return sum(len(_texts(server, token, user.user_id)) for user in users)

@@ -57,7 +57,9 @@ async def test_three_quick_requests_for_a_person_open_one_case(bot: RunningBot, 
 
 async def test_messages_without_words_get_a_prompt_and_open_no_case(bot: RunningBot, ctx) -> None:
     user = bot.user(language_code="de")
-    for text in ("   ", "\u200b\u2060", "👍🙏", "?!"):
+    # Telegram trims plain spaces and line breaks; these survive it: other spaces, invisible characters,
+    # the "blank" characters people send on purpose, emoji, punctuation.
+    for text in ("\u3000\u00a0\t", "\u200b\u2060", "\u2800", "\u3164", "👍🙏", "?!"):
         await user.send(text)
         prompt = await user.reply()
         assert "in Worten" in prompt.text
