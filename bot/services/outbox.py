@@ -262,6 +262,8 @@ async def failed(ctx: ServiceContext, claim: Claimed, error: str) -> None:
 async def unreachable(ctx: ServiceContext, claim: Claimed, error: str) -> None:
     """403: the user blocked the bot. Their rows wait (as 'unreachable') until they write again or unblock."""
     async with ctx.db.session() as session, session.begin():
+        # The user's row first, then outbox rows: the order every transaction here takes its locks in.
+        await _mark_user_unreachable(session, claim.user_id, ctx.now())
         result = await session.execute(
             update(OutboxMessage)
             .where(_held_by(claim))
@@ -269,7 +271,6 @@ async def unreachable(ctx: ServiceContext, claim: Claimed, error: str) -> None:
         )
         if rows_affected(result) != 1:
             raise LostClaim(f"outbox row {claim.id} is no longer held by {claim.worker}")
-        await _mark_user_unreachable(session, claim.user_id, ctx.now())
 
 
 async def set_reachable(ctx: ServiceContext, telegram_user_id: int, reachable: bool) -> None:
