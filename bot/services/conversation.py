@@ -181,16 +181,15 @@ async def choose_suggestion(ctx: ServiceContext, profile: UserProfile, log_id: i
     entry = ctx.kb.get(entry_id)
     if entry is None:
         raise UnknownQuestion(f"no entry {entry_id!r}")
-    async with ctx.db.session() as session:
+    localized = await localize(ctx, entry, profile.language)  # may translate: before the transaction
+    async with ctx.db.session() as session, session.begin():
         row = await session.get(QuestionLog, log_id)
         if row is None:
             raise UnknownQuestion(f"no question log row {log_id}")
         row.entry_id = entry_id
         row.outcome = QuestionOutcome.CHOSEN
-        await session.commit()
-    localized = await localize(ctx, entry, profile.language)
-    await remember(ctx, profile, Sender.BOT, f"[{entry.id}] {localized.title}", entry.id)
-    return Answer(entry, localized, row.score or 0.0, log_id)
+        _remember(session, ctx.now(), profile, Sender.BOT, f"[{entry.id}] {localized.title}", entry.id)
+        return Answer(entry, localized, row.score or 0.0, log_id)
 
 
 async def reject_suggestions(ctx: ServiceContext, profile: UserProfile, log_id: int) -> NoAnswer:
