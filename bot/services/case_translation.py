@@ -57,7 +57,7 @@ async def translate_waiting_messages(ctx: ServiceContext, limit: int = 10) -> in
     async with ctx.db.session() as session:
         rows = (
             await session.execute(
-                select(CaseMessage, User.language, Case.language)
+                select(CaseMessage, User.language)
                 .join(Case, Case.id == CaseMessage.case_id)
                 .join(User, User.id == Case.user_id)
                 .where(CaseMessage.translation_origin == TranslationOrigin.PENDING)
@@ -71,10 +71,11 @@ async def translate_waiting_messages(ctx: ServiceContext, limit: int = 10) -> in
             message.sender,
             message.text,
             message.language or ctx.settings.default_language,
-            STAFF_LANGUAGE if message.sender is Sender.USER else (user_language or case_language),
+            # the language the outbox renders in (claim_due): the user's, else the office's default
+            STAFF_LANGUAGE if message.sender is Sender.USER else (user_language or ctx.settings.default_language),
             message.created_at,
         )
-        for message, user_language, case_language in rows
+        for message, user_language in rows
     ]
     done = 0
     for item in waiting:

@@ -32,7 +32,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, case, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db import OutboxKind, OutboxMessage, OutboxStatus, User, dialect_insert, rows_affected
@@ -101,7 +101,9 @@ async def enqueue(
     a user who blocked the bot waits as 'unreachable' from the start."""
     assert session.bind is not None, "sessions are bound to the database's engine"
     insert = dialect_insert(session.bind.dialect.name)
-    blocked = await session.scalar(select(User.unreachable_since).where(User.id == user_id))
+    # Locked (PostgreSQL): an unblock committing between this read and the insert would leave the row
+    # waiting as 'unreachable' for a reachable user. User row first, then outbox rows, as everywhere here.
+    blocked = await session.scalar(select(User.unreachable_since).where(User.id == user_id).with_for_update())
     await session.execute(
         insert(OutboxMessage)
         .values(
@@ -120,19 +122,29 @@ async def enqueue(
 
 
 async def cancel(session: AsyncSession, dedupe_key_prefix: str) -> int:
-    """Drop pending rows whose key starts with the prefix (e.g. a cancelled booking's reminders)."""
+    """Drop rows not sent yet whose key starts with the prefix (e.g. a cancelled booking's reminders)."""
+    waiting = (OutboxStatus.PENDING, OutboxStatus.UNREACHABLE)
     result = await session.execute(
         update(OutboxMessage)
-        .where(OutboxMessage.dedupe_key.startswith(dedupe_key_prefix), OutboxMessage.status == OutboxStatus.PENDING)
+        .where(OutboxMessage.dedupe_key.startswith(dedupe_key_prefix), OutboxMessage.status.in_(waiting))
         .values(status=OutboxStatus.CANCELLED, claimed_by=None, claimed_until=None)
     )
     return rows_affected(result)
 
 
 async def claim_due(ctx: ServiceContext, worker: str, limit: int = 20) -> list[Claimed]:
-    """Claim up to `limit` due rows for `worker`, oldest first, with a lease of `outbox.lease_seconds`."""
+    """Claim up to `limit` due rows for `worker`, oldest first, with a lease of `outbox.lease_seconds`.
+
+    A row that was tried and is still not out after the give-up age (e.g. its worker kept dying on it) is
+    given up here rather than claimed again."""
     now = ctx.now()
-    lease_until = now + dt.timedelta(seconds=ctx.settings.outbox.lease_seconds)
+    lease_until = now + _lease(ctx)
+    abandoned = and_(
+        OutboxMessage.status == OutboxStatus.PENDING,
+        OutboxMessage.attempts > 0,
+        OutboxMessage.due_at <= now - dt.timedelta(hours=ctx.settings.outbox.give_up_hours),
+        or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until <= now),
+    )
     due = (
         select(OutboxMessage.id)
         .join(User, User.id == OutboxMessage.user_id)
@@ -148,6 +160,11 @@ async def claim_due(ctx: ServiceContext, worker: str, limit: int = 20) -> list[C
         .with_for_update(skip_locked=True, of=OutboxMessage)
     )
     async with ctx.db.session() as session, session.begin():
+        await session.execute(
+            update(OutboxMessage)
+            .where(abandoned)
+            .values(status=OutboxStatus.GIVEN_UP, last_error="given up: still not delivered after the give-up age")
+        )
         claimed_ids = (
             await session.scalars(
                 update(OutboxMessage)
@@ -160,7 +177,7 @@ async def claim_due(ctx: ServiceContext, worker: str, limit: int = 20) -> list[C
             return []
         rows = (
             await session.execute(
-                select(OutboxMessage, User.chat_id, User.language)
+                select(OutboxMessage, User.telegram_user_id, User.language)
                 .join(User, User.id == OutboxMessage.user_id)
                 .where(OutboxMessage.id.in_(claimed_ids))
                 .order_by(OutboxMessage.due_at, OutboxMessage.id)
@@ -171,7 +188,7 @@ async def claim_due(ctx: ServiceContext, worker: str, limit: int = 20) -> list[C
             id=row.id,
             kind=row.kind,
             user_id=row.user_id,
-            chat_id=chat_id,
+            chat_id=private_chat,  # a private chat's id is the user's id: never a group's
             language=language or ctx.settings.default_language,
             payload=dict(row.payload),
             parts_sent=row.parts_sent,
@@ -179,8 +196,26 @@ async def claim_due(ctx: ServiceContext, worker: str, limit: int = 20) -> list[C
             due_at=row.due_at,
             worker=worker,
         )
-        for row, chat_id, language in rows
+        for row, private_chat, language in rows
     ]
+
+
+def _lease(ctx: ServiceContext) -> dt.timedelta:
+    return dt.timedelta(seconds=ctx.settings.outbox.lease_seconds)
+
+
+async def renew(ctx: ServiceContext, claim: Claimed) -> None:
+    """Extend the lease before sending (each part): a worker whose lease ran out must not send, because
+    another worker may have taken the row over and sent it already (raises LostClaim)."""
+    now = ctx.now()
+    async with ctx.db.session() as session, session.begin():
+        result = await session.execute(
+            update(OutboxMessage)
+            .where(_held_by(claim), OutboxMessage.claimed_until > now)
+            .values(claimed_until=now + _lease(ctx))
+        )
+        if rows_affected(result) != 1:
+            raise LostClaim(f"the lease on outbox row {claim.id} ran out before it was sent")
 
 
 def _held_by(claim: Claimed) -> Any:
@@ -281,7 +316,7 @@ async def set_reachable(ctx: ServiceContext, telegram_user_id: int, reachable: b
             return
         if reachable:
             await session.execute(update(User).where(User.id == user_id).values(unreachable_since=None))
-            await became_reachable(session, user_id)
+            await became_reachable(session, user_id, ctx.now())
         else:
             await _mark_user_unreachable(session, user_id, ctx.now())
 
@@ -297,13 +332,17 @@ async def _mark_user_unreachable(session: AsyncSession, user_id: int, now: dt.da
     )
 
 
-async def became_reachable(session: AsyncSession, user_id: int) -> None:
+async def became_reachable(session: AsyncSession, user_id: int, now: dt.datetime) -> None:
     """The user can be written to again: what waited for them goes back into the queue (in the caller's
-    transaction)."""
+    transaction), due now at the earliest; the give-up age counts from then, not from the waiting."""
     await session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.user_id == user_id, OutboxMessage.status == OutboxStatus.UNREACHABLE)
-        .values(status=OutboxStatus.PENDING, not_before=None)
+        .values(
+            status=OutboxStatus.PENDING,
+            not_before=None,
+            due_at=case((OutboxMessage.due_at < now, now), else_=OutboxMessage.due_at),
+        )
     )
 
 
@@ -335,8 +374,9 @@ async def list_outbox(ctx: ServiceContext, status: OutboxStatus | None = None, l
 
 async def retry(ctx: ServiceContext, ids: Sequence[int]) -> int:
     """Put failed, given-up or unreachable rows back into the queue now (staff or IT decided to try again);
-    the give-up age starts afresh. Returns how many rows were re-queued."""
-    retryable = (OutboxStatus.FAILED, OutboxStatus.GIVEN_UP, OutboxStatus.UNREACHABLE, OutboxStatus.PENDING)
+    the give-up age starts afresh. A pending row is left alone: a worker may be sending it right now.
+    Returns how many rows were re-queued."""
+    retryable = (OutboxStatus.FAILED, OutboxStatus.GIVEN_UP, OutboxStatus.UNREACHABLE)
     async with ctx.db.session() as session, session.begin():
         user_ids = (
             await session.scalars(

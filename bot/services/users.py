@@ -73,7 +73,7 @@ async def register_contact(
                     .returning(*returned)
                 )
             ).one()
-            await became_reachable(session, row.id)
+            await became_reachable(session, row.id, now)
     return UserProfile(row.id, telegram_user_id, row.chat_id, row.language, row.language_chosen, is_new=is_new)
 
 

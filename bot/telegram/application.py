@@ -64,7 +64,7 @@ def build_application(
         .base_file_url(base_file_url)
         .rate_limiter(TelegramRateLimiter(max_retries=3))
         # One user's slow machine translation must not hold up everybody else; one user's updates in order.
-        .concurrent_updates(ChatOrderedUpdateProcessor(max_concurrent_chats=16))
+        .concurrent_updates(ChatOrderedUpdateProcessor(max_concurrent_chats=32))
         .post_init(_register_commands)
         .build()
     )

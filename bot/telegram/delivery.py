@@ -56,19 +56,24 @@ class OutboxDelivery:
         """One round; returns how many rows were claimed."""
         await services.translate_waiting_messages(self.ctx)  # before any claim: translating is slow
         claimed = await services.claim_due(self.ctx, self.worker, limit)
+        interfaces: set[str] = set()
         for claim in claimed:
             try:
-                await self._deliver(claim)
+                if not _interface_ready(claim.language) and claim.language not in self._no_interface:
+                    await queue.defer(self.ctx, claim)
+                    interfaces.add(claim.language)
+                else:
+                    await self._deliver(claim)
             except LostClaim as exc:
                 log.warning("%s", exc)
+            except Exception:  # one row's failure must not hold up the others; it comes back after its lease
+                log.exception("outbox row %s could not be delivered; it is tried again after its lease", claim.id)
+        for language in interfaces:  # translating the interface is slow: only once no row is held
+            if not await prepare_machine_interface(self.ctx.translator, language):
+                self._no_interface.add(language)
         return len(claimed)
 
     async def _deliver(self, claim: Claimed) -> None:
-        if not _interface_ready(claim.language) and claim.language not in self._no_interface:
-            await queue.defer(self.ctx, claim)  # translating the interface is slow: not under a claim
-            if not await prepare_machine_interface(self.ctx.translator, claim.language):
-                self._no_interface.add(claim.language)
-            return
         render = Renderer(self.ctx.kb, self.signer, claim.chat_id, claim.language)
         try:
             replies = await RENDERERS[claim.kind](self, claim, render)
@@ -88,7 +93,9 @@ class OutboxDelivery:
         await queue.sent(self.ctx, claim)
 
     async def _send(self, claim: Claimed, reply: Reply) -> bool:
-        """Send one part; on failure record what happens next and return False."""
+        """Send one part, if this worker still holds the row; on failure record what happens next and return
+        False."""
+        await queue.renew(self.ctx, claim)  # raises LostClaim when another worker may have it by now
         try:
             await self.bot.send_message(
                 claim.chat_id,

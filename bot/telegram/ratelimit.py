@@ -6,6 +6,9 @@ per private chat (short bursts are fine) and 20 per minute per group. This limit
 per limit (aiolimiter), counts only requests that post a message, and when Telegram still answers 429
 waits only in the request that got it.
 
+The buckets live in this process: a `lotse worker` beside the bot keeps its own, so together they may
+exceed the overall limit; Telegram then answers 429, which the outbox honours (`retry_after`).
+
 `rate_limit_args` is the number of retries after a 429 for one call; `SEND_ONCE` (-1; python-telegram-bot
 drops a falsy value such as 0) means: never wait at all, neither for a bucket nor after a 429, but raise
 `RetryAfter` for the caller to reschedule. The outbox uses it: a delivery worker never sleeps while it
@@ -93,7 +96,8 @@ class TelegramRateLimiter(BaseRateLimiter[int]):
             await asyncio.sleep(seconds + 0.1)
 
     def _buckets(self, endpoint: str, data: dict[str, Any]) -> list[AsyncLimiter]:
-        if not endpoint.lower().startswith(_POSTING):
+        name = endpoint.lower()
+        if not name.startswith(_POSTING) or name == "sendchataction":  # "typing…" puts nothing into the chat
             return []
         chat_id: Any = data.get("chat_id")
         with contextlib.suppress(TypeError, ValueError):

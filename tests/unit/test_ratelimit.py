@@ -1,5 +1,5 @@
 """The bot's flood-limit keeper: one chat waiting out a 429 holds up nobody else, and the outbox's sends
-never wait at all."""
+never wait at all; and which failures of Telegram surely sent nothing (only those are sent again)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,9 @@ import time
 from typing import Any
 
 import pytest
-from telegram.error import RetryAfter
+from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
 
+from bot.telegram.handlers.common import not_sent
 from bot.telegram.ratelimit import PRIVATE, SEND_ONCE, TelegramRateLimiter
 
 
@@ -59,3 +60,19 @@ async def test_a_429_for_an_outbox_send_is_raised_not_waited_out() -> None:
     with pytest.raises(RetryAfter):
         await TelegramRateLimiter().process_request(flooded, (), {}, "sendMessage", {"chat_id": 1}, SEND_ONCE)
     assert time.monotonic() - started < 0.1
+
+
+@pytest.mark.parametrize(
+    ("error", "surely_not_sent"),
+    [
+        (NetworkError("Bad Gateway"), True),  # Telegram answered 502
+        (NetworkError("httpx.ConnectError: [Errno 111] Connection refused"), True),
+        (NetworkError("httpx.ReadError: "), False),  # the request may have arrived
+        (NetworkError("httpx.RemoteProtocolError: Server disconnected"), False),
+        (TimedOut(), False),
+        (BadRequest("Bad Request: chat not found"), False),
+        (RetryAfter(dt.timedelta(seconds=3)), False),
+    ],
+)
+def test_only_a_call_that_surely_did_not_reach_telegram_counts_as_not_sent(error, surely_not_sent) -> None:
+    assert not_sent(error) is surely_not_sent

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from telegram import LinkPreviewOptions, Update
 from telegram.constants import ChatAction
-from telegram.error import BadRequest, NetworkError, TimedOut
+from telegram.error import BadRequest, NetworkError, TelegramError, TimedOut
 
 from bot import services
 from bot.degraded import DegradedLog
@@ -39,9 +39,18 @@ async def renderer_for(context: LotseContext, chat_id: int, language: str, *, ty
     (once per process, from the translation cache after a restart) while the chat shows "typing…"."""
     if not is_curated(language) and not has_machine_catalog(language):
         if typing:
-            await context.bot.send_chat_action(chat_id, ChatAction.TYPING)
+            await show_typing(context, chat_id)
         await prepare_machine_interface(context.services.translator, language)
     return Renderer(context.services.kb, context.signer, chat_id, language)
+
+
+async def show_typing(context: LotseContext, chat_id: int) -> None:
+    """ "typing…" while something slow runs; cosmetic, so a failure is only logged (an error message for it
+    could follow an action that succeeded)."""
+    try:
+        await context.bot.send_chat_action(chat_id, ChatAction.TYPING)
+    except TelegramError as exc:
+        degraded.warning("typing", "could not show typing in chat %s: %s", chat_id, exc)
 
 
 async def renderer(context: LotseContext, profile: UserProfile) -> Renderer:
@@ -49,8 +58,9 @@ async def renderer(context: LotseContext, profile: UserProfile) -> Renderer:
 
 
 async def send(context: LotseContext, chat_id: int, replies: Sequence[Reply]) -> None:
-    """Send a reply, part by part. A part Telegram failed to take (a 5xx, a refused connection: nothing was
-    sent) is tried again a moment later; a timeout is not (the part may have arrived: no duplicates)."""
+    """Send a reply, part by part. A part that surely did not go out (`not_sent`: Telegram answered with a
+    5xx, or no connection was made) is tried again a moment later; any other failure is not retried, since
+    the part may have arrived (no duplicates)."""
     for reply in replies:
         for attempt, pause in enumerate((*SEND_RETRY_PAUSES, None)):
             try:
@@ -58,12 +68,22 @@ async def send(context: LotseContext, chat_id: int, replies: Sequence[Reply]) ->
                     chat_id, reply.html, parse_mode="HTML", reply_markup=reply.keyboard, link_preview_options=NO_PREVIEW
                 )
                 break
-            except (BadRequest, TimedOut):
-                raise
             except NetworkError as exc:
-                if pause is None:
+                if pause is None or not not_sent(exc):
                     raise
                 degraded.warning(
                     "send-retry", "Telegram failed, trying again (chat %s, attempt %s): %s", chat_id, attempt + 1, exc
                 )
                 await asyncio.sleep(pause)
+
+
+def not_sent(error: TelegramError) -> bool:
+    """Whether a failed call surely did not reach Telegram's chat: Telegram answered with a server error,
+    or no connection was made. A timeout, a connection lost while waiting for the answer, or an error
+    inside the HTTP library leave the outcome unknown."""
+    if not isinstance(error, NetworkError) or isinstance(error, (BadRequest, TimedOut)):
+        return False
+    message = error.message
+    if message.startswith("httpx."):  # python-telegram-bot's wording for an error of the HTTP library
+        return message.startswith("httpx.ConnectError")
+    return not message.startswith("Unknown error in HTTP implementation")

@@ -19,12 +19,12 @@ import logging
 
 from telegram import Update
 from telegram.constants import ChatType
-from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError, TimedOut
+from telegram.error import BadRequest, Forbidden, TelegramError
 
 from bot.degraded import DegradedLog
 from bot.services import LotseError, known_language
 from bot.telegram.context import LotseContext
-from bot.telegram.handlers.common import send
+from bot.telegram.handlers.common import not_sent, send
 from bot.telegram.render import Renderer
 from intents import normalize_language_code
 from translations.languages import CURATED_LANGUAGES
@@ -42,7 +42,7 @@ async def on_error(update: object, context: LotseContext) -> None:
         return
     if isinstance(error, TelegramError) and not isinstance(error, BadRequest):
         degraded.warning(f"telegram:{type(error).__name__}", "Telegram failed (%s): %s", where, error)
-        if not isinstance(error, NetworkError) or isinstance(error, TimedOut):
+        if not not_sent(error):
             return  # the outcome is unknown (or Telegram asked us to slow down): say nothing more
     elif isinstance(error, LotseError):
         log.info("%s in %s: %s", type(error).__name__, where, error)

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.constants import ChatAction
 
 from bot import services
 from bot.services import Sender
 from bot.telegram.context import LotseContext
-from bot.telegram.handlers.common import profile_of, renderer, send
+from bot.telegram.handlers.common import profile_of, renderer, send, show_typing
 from bot.telegram.render import Reply
 from translations.languages import is_curated
 
@@ -21,7 +20,7 @@ async def text_message(update: Update, context: LotseContext) -> None:
     profile = await profile_of(update, context, message.text)
     render = await renderer(context, profile)
     if not is_curated(profile.language):  # machine translation ahead: show "typing…"
-        await context.bot.send_chat_action(profile.chat_id, ChatAction.TYPING)
+        await show_typing(context, profile.chat_id)
     outcome = await services.handle_question(ctx, profile, message.text)
     replies: list[Reply]
     if isinstance(outcome, services.Answer):

@@ -158,3 +158,62 @@ async def test_retry_queues_failed_rows_again(ctx: ServiceContext, clock: Clock)
     assert await services.retry(ctx, [claim.id]) == 1
     (again,) = await services.claim_due(ctx, "w")
     assert again.id == claim.id and again.attempts == 1
+
+
+async def test_a_worker_whose_lease_ran_out_does_not_send(ctx: ServiceContext, clock: Clock) -> None:
+    await _user_with_replies(ctx, 50, 1)
+    (slow,) = await services.claim_due(ctx, "slow")
+    await queue.renew(ctx, slow)  # still its own: may send
+    clock.advance(seconds=ctx.settings.outbox.lease_seconds + 1)
+    (taken,) = await services.claim_due(ctx, "other")
+    with pytest.raises(services.LostClaim):
+        await queue.renew(ctx, slow)  # must not send: the other worker may have sent it by now
+    await queue.renew(ctx, taken)
+
+
+async def test_retry_leaves_a_row_a_worker_may_be_sending_alone(ctx: ServiceContext) -> None:
+    await _user_with_replies(ctx, 51, 1)
+    (claim,) = await services.claim_due(ctx, "w")
+    assert await services.retry(ctx, [claim.id]) == 0
+    assert await services.claim_due(ctx, "other") == []
+    await queue.sent(ctx, claim)
+
+
+async def test_waiting_for_a_blocked_user_does_not_count_towards_giving_up(ctx: ServiceContext, clock: Clock) -> None:
+    await _user_with_replies(ctx, 52, 1)
+    (claim,) = await services.claim_due(ctx, "w")
+    await queue.unreachable(ctx, claim, "403")
+    clock.advance(hours=30)
+    await services.set_reachable(ctx, 52, True)
+    (again,) = await services.claim_due(ctx, "w")
+    assert await queue.retry_later(ctx, again, "502 Bad Gateway") is OutboxStatus.PENDING  # backs off
+
+
+async def test_a_row_whose_workers_keep_dying_is_given_up_after_the_give_up_age(
+    ctx: ServiceContext, clock: Clock
+) -> None:
+    await _user_with_replies(ctx, 53, 1)
+    for _ in range(2):
+        assert len(await services.claim_due(ctx, "dies")) == 1  # ... and never records an outcome
+        clock.advance(hours=ctx.settings.outbox.give_up_hours / 2)
+    clock.advance(seconds=1)
+    assert await services.claim_due(ctx, "w") == []
+    assert [row.status for row in await services.list_outbox(ctx)] == [OutboxStatus.GIVEN_UP]
+
+
+async def test_cancelling_drops_rows_waiting_for_a_blocked_user_too(ctx: ServiceContext) -> None:
+    profile, _ = await _user_with_replies(ctx, 54, 0)
+    await services.set_reachable(ctx, 54, False)
+    async with ctx.db.session() as session, session.begin():
+        await queue.enqueue(
+            session,
+            kind=OutboxKind.STAFF_REPLY,
+            user_id=profile.id,
+            dedupe_key="reminder:booking:7:1h",
+            due_at=ctx.now(),
+        )
+    assert [row.status for row in await services.list_outbox(ctx)] == [OutboxStatus.UNREACHABLE]
+    async with ctx.db.session() as session, session.begin():
+        assert await queue.cancel(session, "reminder:booking:7:") == 1
+    await services.set_reachable(ctx, 54, True)
+    assert await services.claim_due(ctx, "w") == []

@@ -99,7 +99,7 @@ async def test_upgrading_a_database_with_data_keeps_every_row(empty_database: Da
     async with db.engine.begin() as connection:
         for statement in (
             "INSERT INTO users (id, telegram_user_id, chat_id, language, language_chosen, created_at, last_seen_at)"
-            f" VALUES (1, 77, 77, 'uk', {true}, '2026-11-30 10:00:00', '2026-11-30 10:00:00')",
+            f" VALUES (1, 77, -100500, 'uk', {true}, '2026-11-30 10:00:00', '2026-11-30 10:00:00')",  # wrote in a group
             "INSERT INTO messages (user_id, sender, text, language, created_at)"
             " VALUES (1, 'user', 'Привіт', 'uk', '2026-11-30 10:00:00')",
             "INSERT INTO cases (id, user_id, status, reason, person_requested, language, created_at)"
@@ -120,6 +120,7 @@ async def test_upgrading_a_database_with_data_keeps_every_row(empty_database: Da
             assert count == 1, f"{table} lost its rows"
         moved = (await connection.execute(text("SELECT kind, user_id, status, dedupe_key FROM outbox_messages"))).one()
         assert tuple(moved) == ("staff_reply", 1, "pending", "staff-reply:1")
+        assert await connection.scalar(text("SELECT chat_id FROM users")) == 77  # their private chat again
         if db.dialect == "sqlite":
             assert await connection.scalar(text("PRAGMA foreign_keys")) == 1  # enforced again afterwards
 

@@ -9,6 +9,8 @@ Create Date: 2026-12-04
   already sent. Every row of the old table moves over (pending and claimed ones as pending), so no queued
   staff reply is lost; a queued reply that was not yet translated is marked for translation.
 - `users.unreachable_since` (the user blocked the bot) and `group_notices` (groups told to write privately).
+  `users.chat_id` goes back to the user's private chat (whose id is the user's id): the old code stored the
+  chat of every update, so a user who once wrote in a group would have had staff replies posted there.
 - At most one open case per user, as a partial unique index. Duplicates the old race left behind are merged
   first: the oldest open case keeps every message of the younger ones.
 """
@@ -36,6 +38,7 @@ def _allowed(values: tuple[str, ...]) -> str:
 def upgrade() -> None:
     with op.batch_alter_table("users") as batch_op:
         batch_op.add_column(sa.Column("unreachable_since", sa.DateTime(timezone=True), nullable=True))
+    op.execute("UPDATE users SET chat_id = telegram_user_id WHERE chat_id <> telegram_user_id")
     op.create_table(
         "group_notices",
         sa.Column("chat_id", sa.BigInteger(), nullable=False),
@@ -114,6 +117,7 @@ def _move_old_outbox(outbox: sa.Table) -> None:
         )
     ).all()
     sqlite = connection.dialect.name == "sqlite"
+    now = _utc(dt.datetime.now(dt.UTC), sqlite)
     moved = []
     for row in old:
         created = _utc(row.created_at, sqlite)
@@ -126,7 +130,7 @@ def _move_old_outbox(outbox: sa.Table) -> None:
                 "payload": {"case_message_id": row.case_message_id},
                 "dedupe_key": f"staff-reply:{row.case_message_id}",
                 "status": "pending" if waiting else row.status,
-                "due_at": created,
+                "due_at": now if waiting else created,  # the give-up age starts with the new outbox
                 "not_before": None,
                 "attempts": 0 if waiting else row.attempts,
                 "claimed_by": None,
