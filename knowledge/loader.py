@@ -78,6 +78,7 @@ class _EntryMetaModel(_Strict):
     sources: list[_SourceModel] = Field(min_length=1)
     reviewed: dt.date
     priority: Literal["normal", "emergency"] = "normal"
+    recheck: list[str] = Field(default_factory=list)  # facts a county must re-check before going live
 
     @field_validator("topics")
     @classmethod
@@ -230,6 +231,7 @@ def check_knowledge_base(data_dir: Path | None = None) -> tuple[KnowledgeBase | 
             sources=tuple(Source(url=s.url, title=s.title) for s in meta.sources),
             reviewed=meta.reviewed,
             priority=meta.priority,
+            recheck=tuple(meta.recheck),
             texts={lang: texts[lang][entry_id] for lang in LANGUAGES},
         )
         for entry_id, (meta, _, _) in metas.items()

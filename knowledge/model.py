@@ -67,6 +67,7 @@ class KnowledgeEntry:
     reviewed: dt.date
     priority: str
     texts: dict[str, EntryText]
+    recheck: tuple[str, ...] = ()  # what a county must re-check before going live (facts marked LIKELY/UNSURE)
 
     @property
     def is_emergency(self) -> bool:
