@@ -44,7 +44,9 @@ def _print_recheck(kb: KnowledgeBase) -> None:
     entries = [entry for entry in kb.entries.values() if entry.recheck]
     print(f"before going live, re-check these {len(entries)} entries against the live official sources:")
     for entry in sorted(entries, key=lambda e: e.id):
-        print(f"  {entry.id} (reviewed {entry.reviewed.isoformat()}; sources: {', '.join(s.url for s in entry.sources)})")
+        print(
+            f"  {entry.id} (reviewed {entry.reviewed.isoformat()}; sources: {', '.join(s.url for s in entry.sources)})"
+        )
         for item in entry.recheck:
             print(f"    - {item}")
     samples = sorted(org.id for org in kb.organisations.values() if org.sample)

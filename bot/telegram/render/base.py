@@ -14,7 +14,7 @@ from html import escape
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.telegram.callbacks import Action, CallbackSigner
-from bot.telegram.render.text import TELEGRAM_TEXT_LIMIT, right_to_left, split_paragraphs
+from bot.telegram.render.text import TELEGRAM_TEXT_LIMIT, isolate_free_text, right_to_left, split_paragraphs
 from knowledge import KnowledgeBase
 from translations import N_, translator
 from translations.catalog import has_machine_catalog
@@ -73,6 +73,11 @@ class RendererBase:
 
     def directional(self, html: str) -> str:
         return right_to_left(html) if self.language in RTL_LANGUAGES else html
+
+    def free_text(self, text: str) -> str:
+        """Escaped text someone wrote (a staff reply, possibly German in an Arabic chat): in a right-to-left
+        chat each line keeps its own direction (a German sentence its full stop on the right)."""
+        return isolate_free_text(escape(text)) if self.language in RTL_LANGUAGES else escape(text)
 
     def machine_interface_note(self) -> str:
         """Where the interface is machine-translated, say so (with the mark every such message carries)."""

@@ -40,7 +40,10 @@ class HandoverScreens(RendererBase):
     def staff_reply(self, reply: StaffReply) -> list[Reply]:
         """A message from a person of the team, in the user's language where possible."""
         _ = self._
-        blocks = ["<b>" + escape(_("Message from the team of the Koordinierungsstelle:")) + "</b>", escape(reply.text)]
+        blocks = [
+            "<b>" + escape(_("Message from the team of the Koordinierungsstelle:")) + "</b>",
+            self.free_text(reply.text),
+        ]
         rows = []
         if reply.origin is TranslationOrigin.MACHINE:
             blocks.append("<i>" + MACHINE_MARK + escape(_("Machine translation – not checked by a person.")) + "</i>")
@@ -54,4 +57,4 @@ class HandoverScreens(RendererBase):
         return self.finish(blocks, InlineKeyboardMarkup(rows))
 
     def original_text(self, text: str) -> list[Reply]:
-        return self.finish(["<b>" + escape(self.original_label(STAFF_LANGUAGE)) + "</b>", escape(text)])
+        return self.finish(["<b>" + escape(self.original_label(STAFF_LANGUAGE)) + "</b>", self.free_text(text)])

@@ -1,4 +1,10 @@
-"""Telegram text mechanics: right-to-left marks and splitting HTML at Telegram's message limit.
+"""Telegram text mechanics: bidirectional text and splitting HTML at Telegram's message limit.
+
+Right-to-left messages (Arabic, Persian) carry a right-to-left mark at the start of every line, so
+that a line starting with a number or a German word still reads right to left; within a line every run
+of left-to-right text (phone numbers such as "116 016", German terms, URLs, e-mail addresses, paragraph
+numbers) is wrapped in Unicode isolates (LRI ... PDI), so that the Unicode bidi algorithm, which
+Telegram's apps apply, keeps its parts in their order. Without them "116 016" shows as "016 116".
 
 Telegram counts a message's length after parsing its HTML, in UTF-16 code units: tags do not count,
 an entity like `&lt;` is one character, and a character outside the Basic Multilingual Plane (most
@@ -17,6 +23,9 @@ from dataclasses import dataclass
 
 TELEGRAM_TEXT_LIMIT = 4096
 RLM = "\u200f"
+LRI = "\u2066"  # left-to-right isolate
+FSI = "\u2068"  # first-strong isolate: the direction of whatever the isolated text starts with
+PDI = "\u2069"  # pop directional isolate (ends LRI and FSI)
 
 _TOKEN = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)[^>]*>|&(?:#[0-9]{1,7}|#x[0-9a-fA-F]{1,6}|[a-zA-Z]+);|.", re.S)
 _NAMED_ENTITIES = frozenset({"&lt;", "&gt;", "&amp;", "&quot;"})
@@ -26,9 +35,93 @@ _JOINED_TO_PREVIOUS = ((0xFE00, 0xFE0F), (0xE0100, 0xE01EF), (0x1F3FB, 0x1F3FF),
 
 
 def right_to_left(html: str) -> str:
-    """A right-to-left mark on every line, so that lines starting with a number or a German word still
-    read right to left."""
-    return "\n".join(RLM + line for line in html.split("\n"))
+    """A right-to-left mark on every line, and every left-to-right run within it isolated."""
+    return "\n".join(RLM + isolate_left_to_right(line) for line in html.split("\n"))
+
+
+def isolate_free_text(text: str) -> str:
+    """Text of unknown direction (a staff member's reply, a user's words) shown inside a right-to-left
+    message: each line isolated with FSI, so a German line keeps its full stop on the right."""
+    return "\n".join(FSI + line + PDI if line.strip() else line for line in text.split("\n"))
+
+
+# Inside a left-to-right run: letters and digits, and these between them (spaces, punctuation of numbers,
+# addresses, URLs, e-mail addresses, § references).
+_RUN_JOINERS = frozenset(" .,:/-–_@&+()'’%#=?~\u00a0\u202f")
+_RUN_STARTERS = frozenset("§+")
+
+
+def _strong_ltr(char: str) -> bool:
+    """A letter of a left-to-right script, or a digit (European or Arabic-Indic: a number group)."""
+    return unicodedata.bidirectional(char) in ("L", "EN", "AN")
+
+
+def isolate_left_to_right(html: str) -> str:
+    """Wrap every left-to-right run of the text of `html` (not its tags or entities) in LRI ... PDI."""
+    units = _tokens(html)
+    out: list[str] = []
+    index = 0
+    while index < len(units):
+        unit = units[index]
+        char = _unit_char(unit)
+        if char and (_strong_ltr(char) or (char in _RUN_STARTERS and _run_follows(units, index + 1))):
+            end = _run_end(units, index)
+            out.append(LRI + "".join(u.raw for u in units[index:end]) + PDI)
+            index = end
+        else:
+            out.append(unit.raw)
+            index += 1
+    return "".join(out)
+
+
+def _unit_char(unit: _Token) -> str:
+    """The character a text unit shows ('' for tags); entities stand for what they decode to."""
+    if not unit.is_text:
+        return ""
+    if unit.raw.startswith("&") and len(unit.raw) > 1:
+        return {"&amp;": "&", "&lt;": "<", "&gt;": ">", "&quot;": '"'}.get(unit.raw, "?")
+    return unit.raw
+
+
+def _run_follows(units: list[_Token], index: int) -> bool:
+    """Whether a left-to-right letter or digit follows, after joiners only ("§ 31", "+49 ...")."""
+    while index < len(units):
+        char = _unit_char(units[index])
+        if char and _strong_ltr(char):
+            return True
+        if not char or char not in _RUN_JOINERS:
+            return False
+        index += 1
+    return False
+
+
+def _run_end(units: list[_Token], start: int) -> int:
+    """The end of the run starting at `start`: after its last letter or digit (joiners count only between
+    two of them), plus a closing bracket or per cent sign that belongs to it."""
+    end = start + 1
+    index = start + 1
+    depth = 0  # brackets opened inside the run; a closing bracket of an outer pair ends it
+    while index < len(units):
+        char = _unit_char(units[index])
+        if not char:
+            break
+        if _strong_ltr(char) or unicodedata.category(char) in ("Mn", "Mc"):
+            end = index + 1
+        elif char == ")":
+            if depth == 0:
+                break
+            depth -= 1
+            end = index + 1
+        elif char == "(":
+            depth += 1
+        elif char not in _RUN_JOINERS:
+            break
+        index += 1
+    if end < len(units) and _unit_char(units[end]) == "%":
+        end += 1
+    elif end + 1 < len(units) and _unit_char(units[end]) == " " and _unit_char(units[end + 1]) == "%":
+        end += 2
+    return end
 
 
 def telegram_length(html: str) -> int:
