@@ -58,7 +58,6 @@ def synthetic_documents(base: Sequence[Document], entries: int, seed: int = 7) -
                     title=f"{template.title} {own[0]}",
                     questions=questions,
                     keywords=keywords,
-                    triggers=template.triggers if index < len(docs) else (),
                 )
             )
     return out

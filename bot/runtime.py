@@ -22,7 +22,7 @@ from bot.services import CuratedTexts, ServiceContext
 from bot.settings import Settings, callback_secret
 from bot.telegram.application import LotseApplication, build_application
 from bot.telegram.callbacks import CallbackSigner
-from intents import Matcher
+from intents import EmergencyDetector, Matcher
 from knowledge import KnowledgeBase, load_knowledge_base, matcher_documents
 from translations.machine import ArgosEngine, MachineTranslator, argos_available
 from translations.service import TranslationService
@@ -36,10 +36,13 @@ DEMO_TOKEN = "100000:lotse-local-demo-token"
 
 
 def build_matcher(kb: KnowledgeBase, settings: Settings) -> Matcher:
+    emergency = kb.emergency_entry
     return Matcher(
         matcher_documents(kb),
         answer_threshold=settings.matching.answer_threshold,
         suggest_threshold=settings.matching.suggest_threshold,
+        emergency=EmergencyDetector(kb.emergency),
+        emergency_entry=emergency.id if emergency else None,
     )
 
 

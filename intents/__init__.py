@@ -3,6 +3,7 @@
 A pure library: no database, no network, no I/O beyond building the in-memory index.
 """
 
+from intents.emergency import EmergencyDetector, EmergencyHit, EmergencyWords
 from intents.language import detect_language, normalize_language_code
 from intents.matcher import Candidate, Document, Matcher, MatchResult
 from intents.normalize import normalize, tokens
@@ -10,6 +11,9 @@ from intents.smalltalk import SmallTalk, classify_small_talk
 
 __all__ = [
     "Candidate",
+    "EmergencyDetector",
+    "EmergencyHit",
+    "EmergencyWords",
     "Document",
     "MatchResult",
     "Matcher",

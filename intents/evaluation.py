@@ -7,7 +7,11 @@ gets no entry.
 
 - top-1 accuracy: in-scope cases whose `entry` is the expected one;
 - answered directly: in-scope cases answered with the expected entry without a "did you mean" step;
-- out-of-scope rejection: cases with `expect` null for which the bot shows no entry at all.
+- out-of-scope rejection: cases with `expect` null for which the bot shows no entry at all;
+- wrong direct answers: cases answered directly (no "did you mean" step) with another entry than expected;
+- emergency card: a case may say whether the bot must show the emergency card first (`"card": true`, a cry
+  for help) or must not (`"card": false`, an everyday sentence with a number, "fire", "help with");
+  reported as cries that got the card and false alarms.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ class EvalCase:
     text: str
     lang: str | None
     expect: str | None
+    card: bool | None = None  # must (True) or must not (False) get the emergency card; None: not a question
 
 
 @dataclass(frozen=True)
@@ -65,6 +70,27 @@ class EvalReport:
         cases = self.out_of_scope
         return sum(r.entry is None for r in cases) / len(cases) if cases else 0.0
 
+    @property
+    def wrong_direct(self) -> list[EvalResult]:
+        """Cases answered directly with an entry that is not the expected one (the worst outcome)."""
+        return [r for r in self.results if r.decision == "answer" and r.entry != r.case.expect]
+
+    @property
+    def cries(self) -> list[EvalResult]:
+        return [r for r in self.results if r.case.card is True]
+
+    @property
+    def everyday(self) -> list[EvalResult]:
+        return [r for r in self.results if r.case.card is False]
+
+    @property
+    def cries_with_card(self) -> int:
+        return sum(r.decision == "emergency" for r in self.cries)
+
+    @property
+    def false_alarms(self) -> int:
+        return sum(r.decision == "emergency" for r in self.everyday)
+
     def confusions(self) -> Counter[tuple[str, str]]:
         """(expected, got) pairs for every mistake; 'none' stands for no entry."""
         return Counter((r.case.expect or "none", r.entry or "none") for r in self.results if r.entry != r.case.expect)
@@ -87,7 +113,10 @@ def read_cases(path: Path) -> list[EvalCase]:
             continue
         try:
             data = json.loads(line)
-            cases.append(EvalCase(text=str(data["text"]), lang=data.get("lang"), expect=data.get("expect")))
+            card = data.get("card")
+            if card is not None and not isinstance(card, bool):
+                raise TypeError("card must be true, false or absent")
+            cases.append(EvalCase(str(data["text"]), data.get("lang"), data.get("expect"), card))
         except (json.JSONDecodeError, KeyError, TypeError) as exc:
             raise EvalFileError(f"{path}:{number}: not a case ({exc})") from exc
     return cases
@@ -96,10 +125,10 @@ def read_cases(path: Path) -> list[EvalCase]:
 def evaluate(matcher: Matcher, cases: Iterable[EvalCase]) -> EvalReport:
     report = EvalReport()
     for case in cases:
-        if classify_small_talk(case.text) is not None:
+        result = matcher.match_question(case.text, case.lang)
+        if result.decision != "emergency" and classify_small_talk(case.text) is not None:
             report.results.append(EvalResult(case, None, None, "small-talk", case.lang or "?"))
             continue
-        result = matcher.match_question(case.text, case.lang)
         top = result.top
         report.results.append(
             EvalResult(

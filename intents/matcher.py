@@ -16,13 +16,14 @@ them in):
 The confidence mixes coverage, the amount of specific evidence (saturating) and the phrase similarity
 with the weights in `MatcherParams`. At or above `answer_threshold` the
 bot answers; between `suggest_threshold` and it the bot offers the top 2-3 as buttons; below it says it
-does not know. Emergency triggers ("112", "Notfall", "طوارئ", "помогите") put the emergency entry first
-whatever the score.
+does not know. Before any of this, a cry for help or a description of acute danger (`intents.emergency`)
+is decided as "emergency": the bot shows the emergency card first, whatever else the message says.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -32,8 +33,9 @@ import numpy as np
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
+from intents.emergency import EmergencyDetector, EmergencyHit
 from intents.language import detect_language
-from intents.normalize import normalize, tokens
+from intents.normalize import tokens
 
 SECONDARY_LANGUAGES: tuple[str, ...] = ("de", "en")
 
@@ -69,7 +71,6 @@ class Document:
     title: str
     questions: Sequence[str]
     keywords: Sequence[str]
-    triggers: Sequence[str] = ()
 
 
 @dataclass(frozen=True)
@@ -84,8 +85,8 @@ class MatchResult:
 
     language: str
     candidates: tuple[Candidate, ...]
-    decision: Literal["answer", "suggest", "none"]
-    emergency: bool = False
+    decision: Literal["answer", "suggest", "none", "emergency"]
+    emergency: bool = False  # a cry for help or acute danger: the emergency card comes first
 
     @property
     def top(self) -> Candidate | None:
@@ -106,7 +107,6 @@ class _Pool:
     by_suffix: dict[str, list[str]] = field(default_factory=dict)
     phrases: dict[str, tuple[list[str], list[str]]] = field(default_factory=dict)  # entry -> (primary, secondary)
     lookups: dict[str, dict[str, float]] = field(default_factory=dict)  # cache of _lookup results
-    triggers: dict[str, str] = field(default_factory=dict)  # normalised trigger -> entry
     unknown_idf: float = 1.0
 
 
@@ -117,7 +117,6 @@ class _TokenizedDocument:
     entry_id: str
     fields: tuple[tuple[frozenset[str], float], ...]  # (tokens of a title/keyword/question, field weight)
     phrases: tuple[str, ...]  # title and example questions as token strings, for phrase similarity
-    triggers: tuple[str, ...]
 
     @classmethod
     def of(cls, doc: Document, params: MatcherParams) -> _TokenizedDocument:
@@ -131,8 +130,7 @@ class _TokenizedDocument:
         ]
         fields = tuple((frozenset(fold(text)), weight) for text, weight in weighted)
         phrases = tuple(p for p in (" ".join(fold(text)) for text in (doc.title, *doc.questions)) if p)
-        triggers = tuple(t for t in (normalize(trigger) for trigger in doc.triggers) if t)
-        return cls(doc.entry_id, fields, phrases, triggers)
+        return cls(doc.entry_id, fields, phrases)
 
 
 class Matcher:
@@ -146,8 +144,12 @@ class Matcher:
         suggest_threshold: float = 43.0,
         max_suggestions: int = 3,
         params: MatcherParams | None = None,
+        emergency: EmergencyDetector | None = None,
+        emergency_entry: str | None = None,
     ) -> None:
         self.params = params or MatcherParams()
+        self.emergency = emergency if emergency_entry is not None else None
+        self.emergency_entry = emergency_entry
         self.answer_threshold = answer_threshold
         self.suggest_threshold = suggest_threshold
         self.max_suggestions = max_suggestions
@@ -178,8 +180,6 @@ class Matcher:
                             postings[doc.entry_id] = weight * factor
                 primary_phrases, secondary_phrases = pool.phrases.setdefault(doc.entry_id, ([], []))
                 (primary_phrases if lang == primary else secondary_phrases).extend(doc.phrases)
-                for trigger in doc.triggers:
-                    pool.triggers[trigger] = doc.entry_id
         pool.entry_ids = sorted(entries)
         row_of = {entry_id: row for row, entry_id in enumerate(pool.entry_ids)}
         pool.postings = {
@@ -208,33 +208,42 @@ class Matcher:
             return MatchResult(language, (), "none")
         pool_language = language if language in self._pools else ("en" if "en" in self._pools else self.languages[0])
         pool = self._pools[pool_language]
-        query = tokens(text, pool_language)
+        query = tokens(without_amounts(text), pool_language)
         scores = self._score(pool, query)
-        emergency_entry = self._trigger_hit(pool, text)
 
         ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
         candidates = [Candidate(entry_id, round(score, 1)) for entry_id, score in ranked]
-        if emergency_entry is not None:
-            others = [c for c in candidates if c.entry_id != emergency_entry]
-            best_other = others[0].score if others else 0.0
-            pinned = max(scores.get(emergency_entry, 0.0), best_other, self.answer_threshold)
-            candidates = [Candidate(emergency_entry, round(pinned, 1)), *others]
-
         shown = [c for c in candidates if c.score >= self.suggest_threshold][: self.max_suggestions]
-        if emergency_entry is not None or (shown and shown[0].score >= self.answer_threshold):
-            decision: Literal["answer", "suggest", "none"] = "answer"
+        if shown and shown[0].score >= self.answer_threshold:
+            decision: Literal["answer", "suggest", "none", "emergency"] = "answer"
         elif shown:
             decision = "suggest"
         else:
             decision = "none"
-        return MatchResult(pool_language, tuple(shown), decision, emergency=emergency_entry is not None)
+        return MatchResult(pool_language, tuple(shown), decision)
+
+    def emergency_hit(self, text: str, language: str | None, detected: str | None = None) -> EmergencyHit | None:
+        """A cry for help (in any language) or acute danger in the user's language or the language the text
+        is written in; fast and pure, so the bot can check it before anything slow."""
+        if self.emergency is None:
+            return None
+        if detected is None:
+            detected = detect_language(text, self.emergency.languages)
+        return self.emergency.detect(text, [lang for lang in (language, detected) if lang])
+
+    def emergency_result(self, language: str) -> MatchResult:
+        assert self.emergency_entry is not None, "only with an emergency detector"
+        return MatchResult(language, (Candidate(self.emergency_entry, 100.0),), "emergency", emergency=True)
 
     def match_question(self, text: str, language: str | None) -> MatchResult:
         """Match in `language` (detected when None); if nothing fits and the text is clearly written in
         another of the indexed languages (a German speaker writing Arabic, say), match in that one too and
-        keep the better result. This is what the bot and `lotse eval` use."""
-        detected = detect_language(text, self.languages) if language is None else None
+        keep the better result. A cry for help or acute danger comes first, as "emergency". This is what the
+        bot and `lotse eval` use."""
+        detected = detect_language(text, self.languages) if language is None or self.emergency else None
         primary = language or detected or ("de" if "de" in self._pools or not self.languages else self.languages[0])
+        if self.emergency_hit(text, language, detected) is not None:
+            return self.emergency_result(primary)
         result = self.match(text, primary)
         if result.decision == "answer":
             return result
@@ -330,13 +339,18 @@ class Matcher:
         pool.lookups[token] = matches
         return matches
 
-    @staticmethod
-    def _trigger_hit(pool: _Pool, text: str) -> str | None:
-        folded = f" {normalize(text)} "
-        for trigger, entry_id in pool.triggers.items():
-            if f" {trigger} " in folded:
-                return entry_id
-        return None
+
+# A number with a currency or unit is an amount, not a phone number: "110 Euro", "112 €", "€ 110", "50 %".
+_UNITS = (
+    r"€|\$|%|euro|eur|евро|євро|يورو|یورو|lira|tl|dollar|usd|prozent|percent|процент|відсот\w*|qm|m²|m2|km|kg"
+    r"|seiten|pages|jahre|years|лет|років|yil|sene|tage|days|monate|months|minuten|minutes|stunden|hours"
+)
+_AMOUNT = re.compile(rf"(?i)(?:€|\$)\s*\d[\d.,]*|\b\d[\d.,]*\s*(?:{_UNITS})(?!\w)")
+
+
+def without_amounts(text: str) -> str:
+    """The text without amounts, so that "I only got 110 Euro" says nothing about the police's number."""
+    return _AMOUNT.sub(" ", text)
 
 
 def _find_similar(pool: _Pool, token: str) -> dict[str, float]:

@@ -14,7 +14,6 @@ def matcher_documents(kb: KnowledgeBase) -> list[Document]:
             title=text.title,
             questions=text.questions,
             keywords=text.keywords,
-            triggers=text.triggers,
         )
         for entry in kb.entries.values()
         for lang, text in entry.texts.items()

@@ -10,6 +10,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from intents.emergency import EmergencyWords
 from intents.normalize import normalize
 from knowledge.model import (
     LANGUAGES,
@@ -216,6 +217,7 @@ def check_knowledge_base(data_dir: Path | None = None) -> tuple[KnowledgeBase | 
     organisations = _load_organisations(data_dir / "organisations.yaml", found)
     metas = _load_entry_metas(data_dir / "entries", organisations, found)
     texts, labels = _load_texts(data_dir / "texts", metas, organisations, found)
+    emergency = _load_emergency_words(data_dir / "emergency.yaml", found)
 
     if found.problems:
         return None, found.problems
@@ -236,7 +238,7 @@ def check_knowledge_base(data_dir: Path | None = None) -> tuple[KnowledgeBase | 
         )
         for entry_id, (meta, _, _) in metas.items()
     }
-    return KnowledgeBase(entries=entries, organisations=orgs), []
+    return KnowledgeBase(entries=entries, organisations=orgs, emergency=emergency), []
 
 
 def load_knowledge_base(data_dir: Path | None = None) -> KnowledgeBase:
@@ -245,6 +247,45 @@ def load_knowledge_base(data_dir: Path | None = None) -> KnowledgeBase:
     if problems or kb is None:
         raise KnowledgeBaseError(problems)
     return kb
+
+
+class _EmergencyWordsModel(_Strict):
+    cries: list[str] = Field(min_length=1)
+    fillers: list[str] = Field(default_factory=list)
+    danger: list[str] = Field(default_factory=list)
+
+    @field_validator("cries", "fillers", "danger")
+    @classmethod
+    def _words(cls, items: list[str]) -> list[str]:
+        for item in items:
+            if not normalize(item.removesuffix("*")):
+                raise ValueError(f"{item!r} has no letters or digits")
+        return items
+
+
+class _EmergencyFileModel(_Strict):
+    languages: dict[str, _EmergencyWordsModel]
+
+
+def _load_emergency_words(path: Path, found: _Collector) -> dict[str, EmergencyWords]:
+    """The emergency words of every language (`emergency.yaml`); the curated languages need all three lists."""
+    raw = found.load(path)
+    if raw is None:
+        return {}
+    model = found.validate(_EmergencyFileModel, raw, path)
+    if model is None:
+        return {}
+    for lang in LANGUAGES:
+        words = model.languages.get(lang)
+        if words is None or not words.danger or not words.fillers:
+            found.add(path, line_of(raw, ("languages",)), f"{lang} needs cries, fillers and danger phrases")
+    for lang in model.languages:
+        if lang not in LANGUAGES and lang != "other":
+            found.add(path, line_of(raw, ("languages", lang)), f"unknown language {lang!r} (use `other`)")
+    return {
+        lang: EmergencyWords(tuple(words.cries), tuple(words.fillers), tuple(words.danger))
+        for lang, words in model.languages.items()
+    }
 
 
 def _load_organisations(path: Path, found: _Collector) -> dict[str, Organisation]:

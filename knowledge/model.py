@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from intents.emergency import EmergencyWords
 from translations.languages import CURATED_LANGUAGES
 
 LANGUAGES = CURATED_LANGUAGES  # the languages every entry is written in (the list lives in translations.languages)
@@ -81,6 +82,7 @@ class KnowledgeEntry:
 class KnowledgeBase:
     entries: dict[str, KnowledgeEntry]
     organisations: dict[str, Organisation]
+    emergency: dict[str, EmergencyWords] = field(default_factory=dict)  # cries and danger phrases per language
     languages: tuple[str, ...] = LANGUAGES
 
     def __contains__(self, entry_id: object) -> bool:
@@ -88,6 +90,11 @@ class KnowledgeBase:
 
     def get(self, entry_id: str) -> KnowledgeEntry | None:
         return self.entries.get(entry_id)
+
+    @property
+    def emergency_entry(self) -> KnowledgeEntry | None:
+        """The entry behind the emergency card (its full text is one tap away)."""
+        return next((entry for entry in self.entries.values() if entry.is_emergency), None)
 
     def organisations_of(self, entry: KnowledgeEntry) -> list[Organisation]:
         return [self.organisations[org_id] for org_id in entry.organisations]

@@ -69,14 +69,32 @@ def register_machine_catalog(language: str, messages: dict[str, str]) -> None:
     _machine_catalogs[language] = dict(messages)
 
 
+# A few machine-translated strings prepared ahead of the whole catalog (the emergency card must never wait).
+_machine_strings: dict[str, dict[str, str]] = {}
+
+
 def has_machine_catalog(language: str) -> bool:
     return language in _machine_catalogs
 
 
+def register_machine_strings(language: str, messages: dict[str, str]) -> None:
+    """Serve these machine translations for a language without a curated catalog until its whole
+    machine catalog is registered."""
+    if po_path(language).exists() or language == SOURCE_LANGUAGE:
+        raise ValueError(f"{language} has a curated catalog; curated text always wins")
+    _machine_strings.setdefault(language, {}).update(messages)
+
+
+def has_machine_strings(language: str, messages: list[str]) -> bool:
+    known = _machine_catalogs.get(language) or _machine_strings.get(language) or {}
+    return all(message in known for message in messages)
+
+
 def translator(language: str) -> Callable[[str], str]:
     """`gettext` for one language: `_ = translator(lang)` then `_("Text")`. Curated catalogs first, then a
-    registered machine catalog; anything missing falls back to the English source text."""
-    machine = _machine_catalogs.get(language)
+    registered machine catalog (or the strings prepared ahead of it); anything missing falls back to the
+    English source text."""
+    machine = _machine_catalogs.get(language) or _machine_strings.get(language)
     if machine is not None:
         return lambda message: machine.get(message, message)
     gettext_: Callable[[str], str] = translations(language).gettext

@@ -10,7 +10,14 @@ from __future__ import annotations
 import logging
 import re
 
-from translations.catalog import has_machine_catalog, po_path, register_machine_catalog, template_messages
+from translations.catalog import (
+    has_machine_catalog,
+    has_machine_strings,
+    po_path,
+    register_machine_catalog,
+    register_machine_strings,
+    template_messages,
+)
 from translations.service import TranslationService, TranslationUnavailable
 
 log = logging.getLogger(__name__)
@@ -45,19 +52,8 @@ async def prepare_machine_interface(service: TranslationService, language: str) 
         return True
     if not service.machine_available("en", language):
         return False
-    messages: dict[str, str] = {}
     template = template_messages()
-    failures: list[str] = []
-    for message in template:
-        protected, names = protect(message)
-        try:
-            translated = await service.translate(protected, "en", language)
-        except TranslationUnavailable as exc:
-            failures.append(str(exc))
-            continue
-        restored = restore(translated.text, names)
-        if restored is not None and restored.strip():
-            messages[message] = restored
+    messages, failures = await _translate_messages(service, language, template)
     if failures:  # once per language and process: the texts stay in English, and someone should know why
         log.warning(
             "%d of %d interface texts could not be machine-translated into %s and stay in English; first error: %s",
@@ -68,3 +64,35 @@ async def prepare_machine_interface(service: TranslationService, language: str) 
         )
     register_machine_catalog(language, messages)
     return True
+
+
+async def prepare_machine_strings(service: TranslationService, language: str, wanted: list[str]) -> bool:
+    """Machine-translate a few interface strings ahead of the whole catalog (the emergency card), so that
+    they never wait for the translator when needed. False when no model reaches the language."""
+    if language == "en" or po_path(language).exists() or has_machine_strings(language, wanted):
+        return True
+    if not service.machine_available("en", language):
+        return False
+    messages, failures = await _translate_messages(service, language, wanted)
+    if failures:
+        log.warning("%d texts could not be prepared in %s: %s", len(failures), language, failures[0])
+    register_machine_strings(language, messages)
+    return True
+
+
+async def _translate_messages(
+    service: TranslationService, language: str, wanted: list[str]
+) -> tuple[dict[str, str], list[str]]:
+    messages: dict[str, str] = {}
+    failures: list[str] = []
+    for message in wanted:
+        protected, names = protect(message)
+        try:
+            translated = await service.translate(protected, "en", language)
+        except TranslationUnavailable as exc:
+            failures.append(str(exc))
+            continue
+        restored = restore(translated.text, names)
+        if restored is not None and restored.strip():
+            messages[message] = restored
+    return messages, failures

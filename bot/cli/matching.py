@@ -52,7 +52,10 @@ def _eval(args: argparse.Namespace) -> int:
                 "expect": r.case.expect,
                 "entry": r.entry,
                 "score": r.score,
+                "decision": r.decision,
             }
+            if r.case.card is not None:
+                line["card"] = r.case.card
             print(json.dumps(line, ensure_ascii=False))
         _print_summary(report, sys.stderr)
         return 0
@@ -68,6 +71,10 @@ def _print_summary(report: EvalReport, out: TextIO) -> None:
     say(f"top-1 accuracy:          {report.top1_accuracy:6.1%}")
     say(f"answered directly:       {report.answered_directly:6.1%}")
     say(f"out-of-scope rejection:  {report.rejection_rate:6.1%}")
+    say(f"wrong direct answers:    {len(report.wrong_direct)}")
+    if report.cries or report.everyday:
+        say(f"emergency card on cries for help:  {report.cries_with_card}/{len(report.cries)}")
+        say(f"emergency card on everyday text:   {report.false_alarms}/{len(report.everyday)} (false alarms)")
     say("\nper language:   top-1   direct   rejection   (cases)")
     for language, part in report.by_language().items():
         top1 = f"{part.top1_accuracy:6.1%}" if part.in_scope else "   n/a"
@@ -84,8 +91,8 @@ def _print_summary(report: EvalReport, out: TextIO) -> None:
 def _ask(args: argparse.Namespace) -> int:
     text = " ".join(args.text)
     kb, matcher = _matcher()
-    small_talk = classify_small_talk(text)
     result = matcher.match_question(text, args.lang)
+    small_talk = classify_small_talk(text) if result.decision != "emergency" else None
     top = result.top if small_talk is None else None
     language = args.lang or result.language
     entry = kb.get(top.entry_id) if top else None

@@ -9,6 +9,7 @@ from bot.services.case_translation import StaffReply, staff_reply_to_send, trans
 from bot.services.context import ServiceContext
 from bot.services.conversation import (
     Answer,
+    EmergencyCard,
     NoAnswer,
     NoWords,
     Outcome,
@@ -69,6 +70,7 @@ from bot.services.users import (
 )
 
 __all__ = [
+    "EmergencyCard",
     "Answer",
     "CaseInfo",
     "CaseLine",

@@ -18,7 +18,7 @@ from bot.db import CaseReason, Message, QuestionLog, QuestionOutcome, Sender
 from bot.services.case_translation import StaffCopy, translate_for_staff
 from bot.services.context import ServiceContext
 from bot.services.errors import UnknownQuestion
-from bot.services.handover import CaseInfo, add_user_message, handover_case_id, open_case_in
+from bot.services.handover import CaseInfo, add_user_message, handover_case_id, mark_open_case_urgent, open_case_in
 from bot.services.localize import LocalizedEntry, localize, report_translation_failure
 from bot.services.privacy import redact
 from bot.services.users import UserProfile
@@ -37,7 +37,6 @@ class Answer:
     text: LocalizedEntry
     score: float
     log_id: int | None
-    emergency: bool = False
     long_message: bool = False
 
 
@@ -64,7 +63,16 @@ class NoWords:
     """Only spaces, invisible characters, emoji or punctuation: the user is asked to write in words."""
 
 
-Outcome = Answer | Suggestions | NoAnswer | SmallTalkReply | NoWords
+@dataclass(frozen=True)
+class EmergencyCard:
+    """A cry for help or acute danger: the short emergency card first (the full entry one tap away)."""
+
+    entry_id: str
+    log_id: int
+    urgent_case: int | None = None  # the open case this marked urgent, if the user had one
+
+
+Outcome = Answer | Suggestions | NoAnswer | SmallTalkReply | NoWords | EmergencyCard
 
 
 async def remember(
@@ -109,6 +117,8 @@ async def handle_question(ctx: ServiceContext, profile: UserProfile, text: str) 
     if not has_words(text):
         await remember(ctx, profile, Sender.USER, text or "[empty message]")
         return NoWords()
+    if ctx.matcher.emergency_hit(text[:MAX_MATCHED_CHARS], profile.language) is not None:
+        return await _emergency(ctx, profile, text, None)  # before anything slow: no translator, no matching
     copy = await translate_for_staff(ctx, profile, text) if await handover_case_id(ctx, profile) else None
 
     small_talk = classify_small_talk(text)
@@ -118,14 +128,14 @@ async def handle_question(ctx: ServiceContext, profile: UserProfile, text: str) 
         return SmallTalkReply(small_talk)
 
     result = await _match(ctx, text[:MAX_MATCHED_CHARS], profile.language)
+    if result.decision == "emergency":  # found only through the English translation (machine-only language)
+        return await _emergency(ctx, profile, text, copy)
     top = result.top
     outcome = {
         "answer": QuestionOutcome.ANSWERED,
         "suggest": QuestionOutcome.SUGGESTED,
         "none": QuestionOutcome.UNANSWERED,
     }[result.decision]
-    if result.emergency:
-        outcome = QuestionOutcome.EMERGENCY
     answer: tuple[KnowledgeEntry, LocalizedEntry] | None = None
     suggested: tuple[tuple[KnowledgeEntry, ...], tuple[str, ...]] | None = None
     if result.decision == "answer" and top is not None:
@@ -157,7 +167,6 @@ async def handle_question(ctx: ServiceContext, profile: UserProfile, text: str) 
                 localized,
                 top.score,
                 log.id,
-                emergency=result.emergency,
                 long_message=len(text) > LONG_MESSAGE_CHARS,
             )
         if suggested is not None:
@@ -165,6 +174,29 @@ async def handle_question(ctx: ServiceContext, profile: UserProfile, text: str) 
             _remember(session, now, profile, Sender.BOT, "[suggested] " + ", ".join(e.id for e in entries))
             return Suggestions(entries, titles, log.id)
         return await _hand_over_unanswered(session, now, profile, log.id)
+
+
+async def _emergency(ctx: ServiceContext, profile: UserProfile, text: str, copy: StaffCopy | None) -> EmergencyCard:
+    """Record a cry for help: in the conversation, in an open hand-over (its German copy is caught up by the
+    worker: nothing here waits for the translator), in the question log; an open case becomes urgent."""
+    entry = ctx.kb.emergency_entry
+    assert entry is not None, "an emergency decision needs the emergency entry"
+    now = ctx.now()
+    async with ctx.db.session() as session, session.begin():
+        await _record_user_line(session, now, profile, text, copy or StaffCopy(None, pending=True))
+        log = QuestionLog(
+            asked_on=ctx.today(),
+            language=profile.language,
+            text=redact(text),
+            entry_id=entry.id,
+            score=100.0,
+            outcome=QuestionOutcome.EMERGENCY,
+        )
+        session.add(log)
+        await session.flush()
+        urgent_case = await mark_open_case_urgent(session, profile)
+        _remember(session, now, profile, Sender.BOT, "[emergency card]", entry.id)
+        return EmergencyCard(entry.id, log.id, urgent_case)
 
 
 async def _record_user_line(

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import Select, select, text
+from sqlalchemy import Select, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -71,6 +71,7 @@ class CaseSummary:
     language: str
     created_at: dt.datetime
     telegram_user_id: int
+    urgent: bool
     messages: list[CaseLine]
 
 
@@ -156,7 +157,7 @@ async def list_cases(ctx: ServiceContext, status: CaseStatus | None = CaseStatus
             select(Case, User.telegram_user_id)
             .join(User, User.id == Case.user_id)
             .options(selectinload(Case.messages))
-            .order_by(Case.id.desc())
+            .order_by(Case.urgent.desc(), Case.id.desc())
         )
         if status:
             query = query.where(Case.status == status)
@@ -172,6 +173,7 @@ async def list_cases(ctx: ServiceContext, status: CaseStatus | None = CaseStatus
             language=case.language,
             created_at=case.created_at,
             telegram_user_id=telegram_user_id,
+            urgent=case.urgent,
             messages=[
                 CaseLine(
                     m.sender,
@@ -262,6 +264,17 @@ async def add_user_message(
     else:
         set_translation(message, copy.translated)
     session.add(message)
+
+
+async def mark_open_case_urgent(session: AsyncSession, profile: UserProfile) -> int | None:
+    """Mark the user's open case urgent (in the caller's transaction); its id, or None without one."""
+    case_id: int | None = await session.scalar(
+        update(Case)
+        .where(Case.user_id == profile.id, Case.status == CaseStatus.OPEN)
+        .values(urgent=True)
+        .returning(Case.id)
+    )
+    return case_id
 
 
 async def original_of(ctx: ServiceContext, profile: UserProfile, case_message_id: int) -> str:

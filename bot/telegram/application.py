@@ -33,8 +33,9 @@ from bot.telegram.context import LotseApplication, LotseContext
 from bot.telegram.handlers import buttons, errors, groups, handover, questions, start
 from bot.telegram.ordering import ChatOrderedUpdateProcessor
 from bot.telegram.ratelimit import TelegramRateLimiter
-from bot.telegram.render import command_descriptions
-from translations.languages import CURATED_LANGUAGES
+from bot.telegram.render import EMERGENCY_MESSAGES, command_descriptions
+from translations.interface import prepare_machine_strings
+from translations.languages import CURATED_LANGUAGES, is_curated
 
 OUTBOX_TICK = dt.timedelta(seconds=2)
 PURGE_EVERY = dt.timedelta(hours=6)
@@ -48,6 +49,8 @@ BUTTONS = {
     Action.ENTRY_ORIGINAL: buttons.entry_original,
     Action.STAFF_ORIGINAL: handover.staff_original,
     Action.PERSON: handover.person_button,
+    Action.ENTRY: buttons.entry,
+    Action.GERMAN: buttons.in_german,
 }
 
 
@@ -99,7 +102,16 @@ def build_application(
             name="deliver-outbox",
             job_kwargs={"max_instances": 1},
         )
+        application.job_queue.run_once(_prepare_emergency_card, when=0.5, name="prepare-emergency-card")
     return application
+
+
+async def _prepare_emergency_card(context: LotseContext) -> None:
+    """Translate the emergency card into every language only machine translation reaches, ahead of need."""
+    ctx = context.services
+    for language in ctx.offered_languages():
+        if not is_curated(language):
+            await prepare_machine_strings(ctx.translator, language, EMERGENCY_MESSAGES)
 
 
 async def _register_commands(application: Application[Any, Any, Any, Any, Any, Any]) -> None:

@@ -34,6 +34,8 @@ class Action(StrEnum):
     ENTRY_ORIGINAL = "o"  # the curated original of a machine-translated answer: o:<entry id>:<de|en>
     STAFF_ORIGINAL = "r"  # the German original of a translated staff reply: r:<case message id>
     PERSON = "p"  # talk to a person
+    ENTRY = "e"  # an entry in the user's language (the full text behind the emergency card): e:<entry id>
+    GERMAN = "g"  # an answer in German, to show at the office: g:<entry id>
 
 
 ARGUMENTS: dict[Action, tuple[str, ...]] = {
@@ -45,6 +47,8 @@ ARGUMENTS: dict[Action, tuple[str, ...]] = {
     Action.ENTRY_ORIGINAL: (_ENTRY, "de|en"),
     Action.STAFF_ORIGINAL: (_ID,),
     Action.PERSON: (),
+    Action.ENTRY: (_ENTRY,),
+    Action.GERMAN: (_ENTRY,),
 }
 
 

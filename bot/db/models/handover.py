@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from bot.db.models.base import Base, UTCDateTime, utcnow
@@ -31,6 +31,8 @@ class Case(Base):
     status: Mapped[CaseStatus] = mapped_column(enum_type(CaseStatus), default=CaseStatus.OPEN, index=True)
     reason: Mapped[CaseReason] = mapped_column(enum_type(CaseReason, 32))
     person_requested: Mapped[bool] = mapped_column(Boolean, default=False)  # the user asked for a human
+    # a cry for help or acute danger during the hand-over: staff see it first
+    urgent: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     language: Mapped[str] = mapped_column(String(8))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     closed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)

@@ -143,6 +143,26 @@ async def entry_original(update: Update, context: LotseContext) -> None:
     await acknowledge(button.query)
 
 
+async def entry(update: Update, context: LotseContext) -> None:
+    """An entry in the user's language (the full emergency entry behind the card)."""
+    if (button := await pressed(update, context)) is None:
+        return
+    (entry_id,) = button.args
+    answer = await services.show_entry(context.services, button.profile, entry_id)
+    await send(context, button.profile.chat_id, button.render.answer(answer))
+    await acknowledge(button.query)
+
+
+async def in_german(update: Update, context: LotseContext) -> None:
+    """An answer in German, with its contact block, to show at the office."""
+    if (button := await pressed(update, context)) is None:
+        return
+    (entry_id,) = button.args
+    answer = await services.show_entry(context.services, button.profile, entry_id, "de")
+    await send(context, button.profile.chat_id, button.render.answer_in_german(answer))
+    await acknowledge(button.query)
+
+
 async def _keep_only_person_button(button: Pressed) -> None:
     """After feedback, keep only the 'talk to a person' button under the answer."""
     try:

@@ -8,7 +8,7 @@ from bot import services
 from bot.services import Sender
 from bot.telegram.context import LotseContext
 from bot.telegram.handlers.common import profile_of, renderer, send, show_typing
-from bot.telegram.render import Reply
+from bot.telegram.render import Renderer, Reply
 from translations.languages import is_curated
 
 
@@ -18,10 +18,15 @@ async def text_message(update: Update, context: LotseContext) -> None:
     assert message is not None and message.text is not None, "registered for text messages"
     ctx = context.services
     profile = await profile_of(update, context, message.text)
-    render = await renderer(context, profile)
     if not is_curated(profile.language):  # machine translation ahead: show "typing…"
         await show_typing(context, profile.chat_id)
     outcome = await services.handle_question(ctx, profile, message.text)
+    if isinstance(outcome, services.EmergencyCard):
+        # First, and never waiting for a translator: the card's texts are in the catalogs or prepared ahead.
+        card = Renderer(ctx.kb, context.signer, profile.chat_id, profile.language).emergency_card(outcome)
+        await send(context, profile.chat_id, card)
+        return
+    render = await renderer(context, profile)
     replies: list[Reply]
     if isinstance(outcome, services.Answer):
         replies = render.answer(outcome)

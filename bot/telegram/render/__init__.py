@@ -7,17 +7,19 @@ reader, signed buttons, right-to-left marks, splitting at Telegram's limit) are 
 
 from bot.telegram.render.answers import AnswerScreens
 from bot.telegram.render.base import MACHINE_MARK, RendererBase, Reply
+from bot.telegram.render.emergency import EMERGENCY_MESSAGES, EmergencyScreens
 from bot.telegram.render.errors import ErrorScreens
 from bot.telegram.render.handover import HandoverScreens
 from bot.telegram.render.start import StartScreens, command_descriptions
 from bot.telegram.render.text import RLM, TELEGRAM_TEXT_LIMIT, split_paragraphs
 
 
-class Renderer(StartScreens, AnswerScreens, HandoverScreens, ErrorScreens):
+class Renderer(StartScreens, AnswerScreens, EmergencyScreens, HandoverScreens, ErrorScreens):
     """Every screen, for one chat in one language."""
 
 
 __all__ = [
+    "EMERGENCY_MESSAGES",
     "MACHINE_MARK",
     "RLM",
     "TELEGRAM_TEXT_LIMIT",

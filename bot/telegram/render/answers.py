@@ -13,11 +13,12 @@ from bot.telegram.render.base import MACHINE_MARK, RendererBase, Reply
 from bot.telegram.render.dates import medium_date, opening_hours
 from knowledge import Organisation
 from translations import N_
-from translations.languages import FALLBACK_LANGUAGES, LANGUAGE_NAMES, ORIGINAL_LANGUAGE
+from translations.languages import LANGUAGE_NAMES, ORIGINAL_LANGUAGE
 
 BUTTON_HELPED = N_("Yes, this helped")
 BUTTON_NOT_HELPED = N_("No")
 BUTTON_NONE = N_("None of these")
+BUTTON_GERMAN = N_("Show in German")
 MAX_CONTACTS = 3
 
 
@@ -55,10 +56,22 @@ class AnswerScreens(RendererBase):
                 ]
             )
             blocks.append(escape(_("Did this help?")))
-        if text.machine:  # the curated original is one tap away
-            rows.append([self.original_button(entry.id, language) for language in FALLBACK_LANGUAGES])
+        if text.machine and self.language != "en":  # the curated English is one tap away
+            rows.append([self.original_button(entry.id, "en")])
+        if self.language != ORIGINAL_LANGUAGE:  # and the German, to show at the office
+            rows.append([self.button(BUTTON_GERMAN, Action.GERMAN, entry.id)])
         rows.append(self.person_row())
         return self.finish(blocks, InlineKeyboardMarkup(rows))
+
+    def answer_in_german(self, answer: Answer) -> list[Reply]:
+        """The answer and its contact block in German (as the office writes it), headed by one line in the
+        user's language: something to show at the counter."""
+        german = AnswerScreens(self.kb, self.signer, self.chat_id, ORIGINAL_LANGUAGE)
+        parts = german.answer(Answer(answer.entry, answer.text, answer.score, None))
+        heading = self._("For the office: here is this answer in German. You can show it at the counter.")
+        parts[0].html = self.directional("<i>" + escape(heading) + "</i>") + "\n\n" + parts[0].html
+        parts[-1].keyboard = InlineKeyboardMarkup([self.person_row()])
+        return parts
 
     def original_button(self, entry_id: str, language: str) -> InlineKeyboardButton:
         return self.labelled_button(self.original_label(language), Action.ENTRY_ORIGINAL, entry_id, language)

@@ -1,0 +1,132 @@
+"""Emergency detection: cries for help and descriptions of acute danger, before any matching.
+
+Two kinds of evidence, each with its own rule, so that everyday sentences do not raise a false alarm:
+
+- a **cry for help** is a message that consists of nothing but cries ("Hilfe!", "help me please",
+  "помогите", "112") and filler words ("please", "now", "I need"). Cries of every language count, in
+  whatever language the user chose: an Arabic user who writes "Hilfe!" gets the card. A number counts only
+  as a cry on its own ("112!", "call 110"), never inside a sentence ("I only got 110 Euro"), and "help with
+  my form" is a question about the form;
+- **acute danger** ("er atmet nicht", "the flat is on fire", "he is hitting me") is a phrase anywhere in a
+  message, but only in the language the message is written in (the user's language, or the language the
+  text is detected to be in): English "fire" inside a Turkish sentence ("fire vermek") is not a fire.
+
+The word lists are content (`knowledge/data/emergency.yaml`); this module only applies them. Matching is
+on `normalize`d text: case, diacritics and letter variants folded. A danger phrase ending in `*` matches
+any word starting with it; a letter typed three or more times counts once ("hilfeee", "помогитеее"), and a
+word of a cry of four or more letters may have one typo ("hlife", "yardm edn").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Literal
+
+from rapidfuzz.distance import Levenshtein
+
+from intents.normalize import normalize
+
+MAX_CRY_WORDS = 12  # a longer message is not a bare cry (danger phrases still count in it)
+_REPEATED_LETTER = re.compile(r"([^\W\d_])\1{2,}")
+
+
+@dataclass(frozen=True)
+class EmergencyWords:
+    """The emergency words of one language."""
+
+    cries: tuple[str, ...]
+    fillers: tuple[str, ...] = ()
+    danger: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class EmergencyHit:
+    kind: Literal["cry", "danger"]
+    language: str  # whose word list it came from
+    phrase: str
+
+
+def _fold(text: str) -> str:
+    return _REPEATED_LETTER.sub(r"\1", normalize(text))
+
+
+class EmergencyDetector:
+    """Applies the word lists of every language (pure and in-memory)."""
+
+    def __init__(self, words: Mapping[str, EmergencyWords]) -> None:
+        self.languages = tuple(words)
+        self._cries: list[tuple[tuple[str, ...], str]] = []  # (folded words, language), longest first
+        fillers: set[str] = set()
+        self._danger: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+        for language, lists in words.items():
+            for cry in lists.cries:
+                folded = tuple(_fold(cry).split())
+                if folded:
+                    self._cries.append((folded, language))
+            for filler in lists.fillers:
+                fillers.update(_fold(filler).split())
+            self._danger[language] = [
+                (tuple(_fold(phrase.removesuffix("*")).split()), phrase)
+                for phrase in lists.danger
+                if _fold(phrase.removesuffix("*"))
+            ]
+        self._cries.sort(key=lambda item: -len(item[0]))
+        self._fillers = frozenset(fillers)
+
+    def detect(self, text: str, languages: Iterable[str]) -> EmergencyHit | None:
+        """A cry for help (any language) or acute danger in one of `languages` (the message's languages)."""
+        words = _fold(text).split()
+        if not words:
+            return None
+        cry = self._cry(words)
+        if cry is not None:
+            return cry
+        for language in dict.fromkeys(languages):
+            hit = self._danger_in(words, language)
+            if hit is not None:
+                return hit
+        return None
+
+    def _cry(self, words: list[str]) -> EmergencyHit | None:
+        """The message read left to right as cries (longest first: "hilf mir", "call the police") and
+        fillers only; None at the first word that is neither (a sentence, not a cry)."""
+        if len(words) > MAX_CRY_WORDS:
+            return None
+        found: EmergencyHit | None = None
+        index = 0
+        while index < len(words):
+            for cry, language in self._cries:
+                if _same_words(words[index : index + len(cry)], cry):
+                    found = found or EmergencyHit("cry", language, " ".join(cry))
+                    index += len(cry)
+                    break
+            else:
+                if words[index] not in self._fillers:
+                    return None
+                index += 1
+        return found
+
+    def _danger_in(self, words: list[str], language: str) -> EmergencyHit | None:
+        for phrase, original in self._danger.get(language, ()):
+            prefix = original.endswith("*")
+            for start in range(len(words) - len(phrase) + 1):
+                window = words[start : start + len(phrase)]
+                if window[:-1] == list(phrase[:-1]) and (
+                    window[-1].startswith(phrase[-1]) if prefix else window[-1] == phrase[-1]
+                ):
+                    return EmergencyHit("danger", language, original)
+        return None
+
+
+def _same_words(words: list[str], cry: tuple[str, ...]) -> bool:
+    """The words are the cry, allowing one typo in a word of four or more letters ("hlife", "yardm edn")."""
+    if len(words) != len(cry):
+        return False
+    for word, expected in zip(words, cry, strict=True):
+        if word == expected:
+            continue
+        if len(expected) < 4 or expected.isdigit() or Levenshtein.distance(word, expected, score_cutoff=1) > 1:
+            return False
+    return True
