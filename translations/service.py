@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
+from translations.glossary import Glossary, default_glossary
 from translations.machine import (
     MachineTranslationBusy,
     MachineTranslationError,
@@ -105,11 +106,16 @@ class CuratedLookup(Protocol):
 
 class TranslationService:
     def __init__(
-        self, store: TranslationStore, machine: MachineTranslator | None = None, curated: CuratedLookup | None = None
+        self,
+        store: TranslationStore,
+        machine: MachineTranslator | None = None,
+        curated: CuratedLookup | None = None,
+        glossary: Glossary | None = None,
     ) -> None:
         self.store = store
         self.machine = machine
         self.curated = curated
+        self.glossary = glossary or default_glossary()
 
     def machine_available(self, source: str, target: str) -> bool:
         return self.machine is not None and self.machine.model_version(source, target) is not None
@@ -140,6 +146,7 @@ class TranslationService:
             raise TranslationUnavailable(str(exc)) from exc
         except MachineTranslationError as exc:
             raise TranslationUnavailable(f"machine translation failed: {exc}") from exc
+        result = self.glossary.keep_terms(text, result)  # official German terms arrive unchanged
         if store:
             await self.store.save(text, source, target, version, result, curated=False)
         return Translated(result, source, target, text, "machine", model_version=version)
