@@ -15,7 +15,7 @@ import unicodedata
 import pytest
 from bidi import get_base_level, get_display
 
-from bot.services import Answer, StaffReply, TranslationOrigin
+from bot.services import Answer, EmergencyCard, StaffReply, TranslationOrigin
 from bot.services.localize import LocalizedEntry
 from bot.telegram.callbacks import CallbackSigner
 from bot.telegram.render import Renderer
@@ -122,3 +122,21 @@ def test_html_in_isolated_text_stays_escaped(kb: KnowledgeBase) -> None:
     assert "<b>Bitte" not in message
     shown = "".join(c for c in parse_html(message)[0] if unicodedata.category(c) != "Cf")
     assert "<b>Bitte & danke</b> 0800 111" in shown
+
+
+@pytest.mark.parametrize("language", RTL)
+def test_the_emergency_card_reads_in_order(kb: KnowledgeBase, language: str) -> None:
+    card = _renderer(kb, language).emergency_card(EmergencyCard("emergency", 1))
+    text = "".join(parse_html(reply.html)[0] for reply in card)
+    for number in ("112", "110", "116117", "116 016", "0800 111 0 111"):
+        assert number in text
+    assert _problems([reply.html for reply in card]) == []
+
+
+@pytest.mark.parametrize("language", RTL)
+def test_an_answer_shown_in_german_reads_in_order(kb: KnowledgeBase, language: str) -> None:
+    entry = kb.entries["domestic-violence"]
+    text = entry.texts["de"]
+    german = LocalizedEntry(text.title, text.answer, "de", False, True, "de")
+    parts = _renderer(kb, language).answer_in_german(Answer(entry, german, 100.0, None))
+    assert _problems([reply.html for reply in parts]) == []

@@ -66,7 +66,7 @@ class EmergencyScreens(RendererBase):
         blocks = [
             "🆘 <b>" + escape(_(CARD_TITLE)) + "</b>",
             numbers,
-            escape(_(SAY_LABEL)) + "\n<b>" + escape(SAY_ON_THE_PHONE) + "</b>\n" + escape(_(SAY_MEANING)),
+            escape(_(SAY_LABEL)) + "\n<b>" + self.free_text(SAY_ON_THE_PHONE) + "</b>\n" + escape(_(SAY_MEANING)),
         ]
         rows = [[self.button(BUTTON_FULL, Action.ENTRY, card.entry_id)], self.person_row()]
         return self.finish(blocks, InlineKeyboardMarkup(rows))
