@@ -4,7 +4,7 @@ A pure library: no database, no network, no I/O beyond building the in-memory in
 """
 
 from intents.emergency import EmergencyDetector, EmergencyHit, EmergencyWords
-from intents.language import detect_language, normalize_language_code
+from intents.language import detect_language, detect_language_confidently, normalize_language_code
 from intents.matcher import Candidate, Document, Matcher, MatchResult
 from intents.normalize import normalize, tokens
 from intents.smalltalk import SmallTalk, classify_small_talk
@@ -20,6 +20,7 @@ __all__ = [
     "SmallTalk",
     "classify_small_talk",
     "detect_language",
+    "detect_language_confidently",
     "normalize",
     "normalize_language_code",
     "tokens",

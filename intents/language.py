@@ -30,8 +30,23 @@ def normalize_language_code(code: str | None, supported: Collection[str]) -> str
     return base if base in supported else None
 
 
+MIN_CONFIDENT_LETTERS = 12  # below this, only letters that belong to one language make a detection confident
+MIN_CONFIDENCE = 0.9
+
+
 def detect_language(text: str, candidates: Sequence[str]) -> str | None:
     """The most likely language of `text` among `candidates`, or None when it cannot tell."""
+    return _detect(text, candidates, confident=False)
+
+
+def detect_language_confidently(text: str, candidates: Sequence[str]) -> str | None:
+    """The language of `text` only when the evidence is strong: letters only one candidate uses (і, ы, پ, ş),
+    or a text long enough that the statistical model is sure. A short ambiguous word ("анмельдунг", which
+    Russian and Ukrainian spell alike) gives None: the conversation's language stays."""
+    return _detect(text, candidates, confident=True)
+
+
+def _detect(text: str, candidates: Sequence[str], *, confident: bool) -> str | None:
     letters = [c for c in text if c.isalpha()]
     if not letters:
         return None
@@ -60,14 +75,20 @@ def detect_language(text: str, candidates: Sequence[str]) -> str | None:
         return None
     if len(pair) <= 1:
         return pair[0] if pair else None
-    return _lingua(pair, text)
-
-
-def _lingua(languages: tuple[str, ...], text: str) -> str | None:
-    detected = _detector(languages).detect_language_of(text)
-    if detected is None:
+    if confident and len(letters) < MIN_CONFIDENT_LETTERS:
         return None
-    return detected.iso_code_639_1.name.lower()
+    return _lingua(pair, text, MIN_CONFIDENCE if confident else 0.0)
+
+
+def _lingua(languages: tuple[str, ...], text: str, min_confidence: float) -> str | None:
+    detector = _detector(languages)
+    if min_confidence <= 0.0:
+        detected = detector.detect_language_of(text)
+        return detected.iso_code_639_1.name.lower() if detected is not None else None
+    values = detector.compute_language_confidence_values(text)
+    if not values or values[0].value < min_confidence:
+        return None
+    return str(values[0].language.iso_code_639_1.name.lower())
 
 
 @lru_cache(maxsize=8)

@@ -109,3 +109,11 @@ def lotse(
     env.pop("LOTSE_TELEGRAM_TOKEN", None)
     command = [sys.executable, "-m", "bot.cli", *args]
     return subprocess.run(command, capture_output=True, text=True, env=env, cwd=cwd, timeout=120)
+
+
+_BIDI_MARKS = dict.fromkeys(map(ord, "\u200e\u200f\u061c\u2066\u2067\u2068\u2069"))
+
+
+def without_bidi_marks(text: str) -> str:
+    """Text as a reader sees it: right-to-left marks and isolates are invisible."""
+    return text.translate(_BIDI_MARKS)

@@ -12,7 +12,7 @@ from bot.db import GroupNotice, User, dialect_insert
 from bot.services.context import ServiceContext
 from bot.services.errors import UnsupportedLanguage
 from bot.services.outbox import became_reachable
-from intents import detect_language, normalize_language_code
+from intents import detect_language_confidently, normalize_language_code
 from translations.languages import CURATED_LANGUAGES
 
 log = logging.getLogger(__name__)
@@ -33,16 +33,19 @@ async def register_contact(
 ) -> UserProfile:
     """The user's profile, created on first contact (an upsert: two first messages at once are no race).
 
-    Language: the user's choice wins; otherwise Telegram's `language_code`; otherwise the language the
-    first message is written in; otherwise the office's default language. `chat_id` must be the user's
-    private chat. A user who blocked the bot and writes again is reachable again.
+    Language, one per conversation: the language the user chose wins; otherwise the language the message is
+    written in, when it can be told with confidence (a Ukrainian whose Telegram is set to Russian is answered
+    in Ukrainian); otherwise the conversation's language so far (a short ambiguous message changes nothing);
+    for a new user without a confident guess, Telegram's `language_code`, then the office's default.
+    `chat_id` must be the user's private chat. A user who blocked the bot and writes again is reachable again.
     """
-    guessed = _offered_code(ctx, telegram_language) or (detect_language(text, CURATED_LANGUAGES) if text else None)
+    detected = detect_language_confidently(text, CURATED_LANGUAGES) if text else None
+    first_guess = detected or _offered_code(ctx, telegram_language)
     now = ctx.now()
     insert = dialect_insert(ctx.db.dialect)(User).values(
         telegram_user_id=telegram_user_id,
         chat_id=chat_id,
-        language=guessed or ctx.settings.default_language,
+        language=first_guess or ctx.settings.default_language,
         language_chosen=False,
         created_at=now,
         last_seen_at=now,
@@ -56,7 +59,7 @@ async def register_contact(
         ).first()
         is_new = row is not None
         if row is None:
-            language = User.language if guessed is None else literal(guessed)
+            language = User.language if detected is None else literal(detected)
             row = (
                 await session.execute(
                     update(User)

@@ -157,7 +157,9 @@ def test_yaml_syntax_error_has_a_line(broken: Path) -> None:
 
 def test_unknown_field_and_bad_date(broken: Path) -> None:
     path = broken / "entries" / "support.yaml"
-    _replace(path, "reviewed: 2026-11-22", "reviewed: 2099-01-01")
+    reviewed = re.search(r"reviewed: \d{4}-\d{2}-\d{2}", path.read_text(encoding="utf-8"))
+    assert reviewed is not None
+    _replace(path, reviewed.group(), "reviewed: 2099-01-01")
     problems = check_knowledge_base(broken)[1]
     assert any(p.path == path and "future" in p.message and p.line == _line_of(path, "2099-01-01") for p in problems), (
         problems

@@ -86,9 +86,12 @@ async def choose_language(update: Update, context: LotseContext) -> None:
     if (button := await pressed(update, context)) is None:
         return
     (language,) = button.args
+    first_choice = not button.profile.language_chosen
     profile = button.profile
     profile = await services.choose_language(context.services, profile.telegram_user_id, profile.chat_id, language)
-    await send(context, profile.chat_id, (await renderer(context, profile)).language_set())
+    render = await renderer(context, profile)
+    # The first time, the welcome came in a language the user then did not pick: now it comes in theirs.
+    await send(context, profile.chat_id, render.language_set(with_welcome=first_choice))
     await acknowledge(button.query)
 
 

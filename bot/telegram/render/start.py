@@ -43,8 +43,14 @@ class StartScreens(RendererBase):
         return self.finish(["\n".join(escape(t) for t in dict.fromkeys(lines))], InlineKeyboardMarkup(rows))
 
     def welcome(self) -> list[Reply]:
+        """What Lotse does, that a person can help, and how data is handled."""
+        return self.finish(
+            [*self._welcome_blocks(), self.machine_interface_note()], InlineKeyboardMarkup([self.person_row()])
+        )
+
+    def _welcome_blocks(self) -> list[str]:
         _ = self._
-        blocks = [
+        return [
             "<b>" + escape(_("Welcome to Lotse!")) + "</b>",
             escape(
                 _(
@@ -59,13 +65,18 @@ class StartScreens(RendererBase):
                     "If I do not know the answer, a person from our team will help you."
                 )
             ),
-            self.machine_interface_note(),
+            escape(
+                _(
+                    "Your data: the Koordinierungsstelle stores what you write here so that it can help you. "
+                    "Messages in Telegram also pass through Telegram's servers. Ask “data protection” to learn more."
+                )
+            ),
         ]
-        return self.finish(blocks, InlineKeyboardMarkup([self.person_row()]))
 
-    def language_set(self) -> list[Reply]:
+    def language_set(self, *, with_welcome: bool = False) -> list[Reply]:
         _ = self._
         blocks = [
+            *(self._welcome_blocks() if with_welcome else ()),
             escape(_("Your language: {language}").format(language=LANGUAGE_NAMES[self.language])),
             escape(_("Write your question in your own words, for example: “Where do I register my address?”")),
             self.machine_interface_note(),

@@ -53,7 +53,7 @@ _RUN_STARTERS = frozenset("§+")
 
 def _strong_ltr(char: str) -> bool:
     """A letter of a left-to-right script, or a digit (European or Arabic-Indic: a number group)."""
-    return unicodedata.bidirectional(char) in ("L", "EN", "AN")
+    return unicodedata.bidirectional(char) in ("L", "EN", "AN") and unicodedata.category(char)[0] in "LN"
 
 
 def isolate_left_to_right(html: str) -> str:
