@@ -9,7 +9,9 @@ Two kinds of evidence, each with its own rule, so that everyday sentences do not
   my form" is a question about the form;
 - **acute danger** ("er atmet nicht", "the flat is on fire", "he is hitting me") is a phrase anywhere in a
   message, but only in the language the message is written in (the user's language, or the language the
-  text is detected to be in): English "fire" inside a Turkish sentence ("fire vermek") is not a fire.
+  text is detected to be in): English "fire" inside a Turkish sentence ("fire vermek") is not a fire;
+- **violence** that may be habitual ("my husband hits me", which the domestic-violence entry answers) is
+  acute only with a word for now ("right now", "сейчас") or a cry for help in the same message.
 
 The word lists are content (`knowledge/data/emergency.yaml`); this module only applies them. Matching is
 on `normalize`d text: case, diacritics and letter variants folded. A danger phrase ending in `*` matches
@@ -39,11 +41,13 @@ class EmergencyWords:
     cries: tuple[str, ...]
     fillers: tuple[str, ...] = ()
     danger: tuple[str, ...] = ()
+    violence: tuple[str, ...] = ()  # acute only together with a `now` word or a cry
+    now: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class EmergencyHit:
-    kind: Literal["cry", "danger"]
+    kind: Literal["cry", "danger", "violence"]
     language: str  # whose word list it came from
     phrase: str
 
@@ -60,6 +64,8 @@ class EmergencyDetector:
         self._cries: list[tuple[tuple[str, ...], str]] = []  # (folded words, language), longest first
         fillers: set[str] = set()
         self._danger: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+        self._violence: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+        self._now: dict[str, list[tuple[tuple[str, ...], str]]] = {}
         for language, lists in words.items():
             for cry in lists.cries:
                 folded = tuple(_fold(cry).split())
@@ -67,11 +73,9 @@ class EmergencyDetector:
                     self._cries.append((folded, language))
             for filler in lists.fillers:
                 fillers.update(_fold(filler).split())
-            self._danger[language] = [
-                (tuple(_fold(phrase.removesuffix("*")).split()), phrase)
-                for phrase in lists.danger
-                if _fold(phrase.removesuffix("*"))
-            ]
+            self._danger[language] = _phrases(lists.danger)
+            self._violence[language] = _phrases(lists.violence)
+            self._now[language] = _phrases(lists.now)
         self._cries.sort(key=lambda item: -len(item[0]))
         self._fillers = frozenset(fillers)
 
@@ -84,10 +88,21 @@ class EmergencyDetector:
         if cry is not None:
             return cry
         for language in dict.fromkeys(languages):
-            hit = self._danger_in(words, language)
-            if hit is not None:
-                return hit
+            phrase = _find(words, self._danger.get(language, ()))
+            if phrase is not None:
+                return EmergencyHit("danger", language, phrase)
+            phrase = _find(words, self._violence.get(language, ()))
+            if phrase is not None and (_find(words, self._now.get(language, ())) or self._cry_inside(words)):
+                return EmergencyHit("violence", language, phrase)
         return None
+
+    def _cry_inside(self, words: list[str]) -> bool:
+        return any(
+            _same_words(words[start : start + len(cry)], cry)
+            for cry, _ in self._cries
+            if not cry[0].isdigit()
+            for start in range(len(words) - len(cry) + 1)
+        )
 
     def _cry(self, words: list[str]) -> EmergencyHit | None:
         """The message read left to right as cries (longest first: "hilf mir", "call the police") and
@@ -108,16 +123,24 @@ class EmergencyDetector:
                 index += 1
         return found
 
-    def _danger_in(self, words: list[str], language: str) -> EmergencyHit | None:
-        for phrase, original in self._danger.get(language, ()):
-            prefix = original.endswith("*")
-            for start in range(len(words) - len(phrase) + 1):
-                window = words[start : start + len(phrase)]
-                if window[:-1] == list(phrase[:-1]) and (
-                    window[-1].startswith(phrase[-1]) if prefix else window[-1] == phrase[-1]
-                ):
-                    return EmergencyHit("danger", language, original)
-        return None
+
+
+def _phrases(phrases: Iterable[str]) -> list[tuple[tuple[str, ...], str]]:
+    """Each phrase folded into words, with the phrase as written (a trailing * stays on the original)."""
+    return [(tuple(_fold(p.removesuffix("*")).split()), p) for p in phrases if _fold(p.removesuffix("*"))]
+
+
+def _find(words: list[str], phrases: Iterable[tuple[tuple[str, ...], str]]) -> str | None:
+    """The first phrase that occurs in `words` (a phrase ending in * matches a word starting with it)."""
+    for phrase, original in phrases:
+        prefix = original.endswith("*")
+        for start in range(len(words) - len(phrase) + 1):
+            window = words[start : start + len(phrase)]
+            if window[:-1] == list(phrase[:-1]) and (
+                window[-1].startswith(phrase[-1]) if prefix else window[-1] == phrase[-1]
+            ):
+                return original
+    return None
 
 
 def _same_words(words: list[str], cry: tuple[str, ...]) -> bool:

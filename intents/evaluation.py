@@ -63,7 +63,8 @@ class EvalReport:
     @property
     def answered_directly(self) -> float:
         cases = self.in_scope
-        return sum(r.entry == r.case.expect and r.decision == "answer" for r in cases) / len(cases) if cases else 0.0
+        direct = ("answer", "emergency")  # the emergency card is the emergency entry, first and at once
+        return sum(r.entry == r.case.expect and r.decision in direct for r in cases) / len(cases) if cases else 0.0
 
     @property
     def rejection_rate(self) -> float:
@@ -73,7 +74,7 @@ class EvalReport:
     @property
     def wrong_direct(self) -> list[EvalResult]:
         """Cases answered directly with an entry that is not the expected one (the worst outcome)."""
-        return [r for r in self.results if r.decision == "answer" and r.entry != r.case.expect]
+        return [r for r in self.results if r.decision in ("answer", "emergency") and r.entry != r.case.expect]
 
     @property
     def cries(self) -> list[EvalResult]:

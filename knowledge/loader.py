@@ -26,6 +26,7 @@ from knowledge.yamlsource import LineDict, YamlSyntaxError, line_of, load_yaml
 DATA_DIR = Path(__file__).resolve().parent / "data"
 MAX_ANSWER_CHARS = 800
 MAX_TITLE_CHARS = 80
+MAX_LEAD_CHARS = 200  # the first two lines of an answer: what a phone shows without scrolling
 MIN_QUESTIONS = 5
 MIN_KEYWORDS = 5
 
@@ -104,12 +105,22 @@ class _EntriesFileModel(_Strict):
 class _EntryTextModel(_Strict):
     title: str = Field(min_length=2, max_length=MAX_TITLE_CHARS)
     answer: str = Field(min_length=20, max_length=MAX_ANSWER_CHARS)
+
+    @field_validator("answer")
+    @classmethod
+    def _short_lead(cls, answer: str) -> str:
+        lead = len("\n".join(answer.split("\n")[:2]))
+        if lead > MAX_LEAD_CHARS:
+            raise ValueError(
+                f"the first two lines have {lead} characters; at most {MAX_LEAD_CHARS} answer the question on a "
+                "phone screen, details follow"
+            )
+        return answer
     questions: list[str] = Field(min_length=MIN_QUESTIONS)
     keywords: list[str] = Field(min_length=MIN_KEYWORDS)
-    triggers: list[str] = Field(default_factory=list)
     native_reviewed: bool
 
-    @field_validator("questions", "keywords", "triggers")
+    @field_validator("questions", "keywords")
     @classmethod
     def _no_blank_items(cls, items: list[str]) -> list[str]:
         for item in items:
@@ -253,8 +264,10 @@ class _EmergencyWordsModel(_Strict):
     cries: list[str] = Field(min_length=1)
     fillers: list[str] = Field(default_factory=list)
     danger: list[str] = Field(default_factory=list)
+    violence: list[str] = Field(default_factory=list)
+    now: list[str] = Field(default_factory=list)
 
-    @field_validator("cries", "fillers", "danger")
+    @field_validator("cries", "fillers", "danger", "violence", "now")
     @classmethod
     def _words(cls, items: list[str]) -> list[str]:
         for item in items:
@@ -283,7 +296,9 @@ def _load_emergency_words(path: Path, found: _Collector) -> dict[str, EmergencyW
         if lang not in LANGUAGES and lang != "other":
             found.add(path, line_of(raw, ("languages", lang)), f"unknown language {lang!r} (use `other`)")
     return {
-        lang: EmergencyWords(tuple(words.cries), tuple(words.fillers), tuple(words.danger))
+        lang: EmergencyWords(
+            tuple(words.cries), tuple(words.fillers), tuple(words.danger), tuple(words.violence), tuple(words.now)
+        )
         for lang, words in model.languages.items()
     }
 
@@ -401,22 +416,12 @@ def _load_texts(
                         path, line, f"entry {entry_id!r} already has {lang} text at {_display(other_path)}:{other_line}"
                     )
                     continue
-                meta = metas[entry_id][0]
-                if text.triggers and meta.priority != "emergency":
-                    found.add(
-                        path,
-                        line_of(raw, ("entries", entry_id, "triggers")),
-                        f"entry {entry_id!r}: `triggers` only belong to emergency entries",
-                    )
-                if meta.priority == "emergency" and not text.triggers:
-                    found.add(path, line, f"emergency entry {entry_id!r} needs `triggers` in {lang}")
                 texts[lang][entry_id] = EntryText(
                     language=lang,
                     title=text.title,
                     answer=text.answer,
                     questions=tuple(text.questions),
                     keywords=tuple(text.keywords),
-                    triggers=tuple(text.triggers),
                     native_reviewed=text.native_reviewed,
                 )
                 where[(lang, entry_id)] = (path, line)

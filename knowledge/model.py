@@ -55,7 +55,6 @@ class EntryText:
     answer: str
     questions: tuple[str, ...]
     keywords: tuple[str, ...]
-    triggers: tuple[str, ...]
     native_reviewed: bool
 
 

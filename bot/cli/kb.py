@@ -7,6 +7,7 @@ from pathlib import Path
 
 from bot.cli.common import print_error
 from knowledge import LANGUAGES, KnowledgeBase, check_knowledge_base
+from knowledge.hygiene import keyword_warnings
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -29,6 +30,8 @@ def _check(args: argparse.Namespace) -> int:
     if problems or kb is None:
         print_error(f"knowledge base: {len(problems)} problem(s)")
         return 1
+    for warning in keyword_warnings(kb):
+        print(f"warning: {warning}")
     if args.before_going_live:
         _print_recheck(kb)
     questions = sum(len(t.questions) for e in kb.entries.values() for t in e.texts.values())
