@@ -41,6 +41,7 @@ def build_matcher(kb: KnowledgeBase, settings: Settings) -> Matcher:
         matcher_documents(kb),
         answer_threshold=settings.matching.answer_threshold,
         suggest_threshold=settings.matching.suggest_threshold,
+        answer_margin=settings.matching.answer_margin,
         emergency=EmergencyDetector(kb.emergency),
         emergency_entry=emergency.id if emergency else None,
     )

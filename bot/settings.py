@@ -77,6 +77,7 @@ class MatchingSettings(Group):
 
     answer_threshold: float = 55.0
     suggest_threshold: float = 43.0
+    answer_margin: float = Field(default=5.0, ge=0, le=100)  # how far the best entry must lead the next one
 
     @model_validator(mode="after")
     def _ordered(self) -> MatchingSettings:

@@ -124,7 +124,6 @@ class EmergencyDetector:
         return found
 
 
-
 def _phrases(phrases: Iterable[str]) -> list[tuple[tuple[str, ...], str]]:
     """Each phrase folded into words, with the phrase as written (a trailing * stays on the original)."""
     return [(tuple(_fold(p.removesuffix("*")).split()), p) for p in phrases if _fold(p.removesuffix("*"))]

@@ -16,7 +16,8 @@ them in):
 The confidence mixes coverage, the amount of specific evidence (saturating) and the phrase similarity
 with the weights in `MatcherParams`. At or above `answer_threshold` the
 bot answers; between `suggest_threshold` and it the bot offers the top 2-3 as buttons; below it says it
-does not know. Before any of this, a cry for help or a description of acute danger (`intents.emergency`)
+does not know; an entry that does not lead the next one by `answer_margin` is offered, not answered
+(two entries that fit about equally well: the user chooses). Before any of this, a cry for help or a description of acute danger (`intents.emergency`)
 is decided as "emergency": the bot shows the emergency card first, whatever else the message says.
 """
 
@@ -143,6 +144,7 @@ class Matcher:
         answer_threshold: float = 55.0,
         suggest_threshold: float = 43.0,
         max_suggestions: int = 3,
+        answer_margin: float = 0.0,
         params: MatcherParams | None = None,
         emergency: EmergencyDetector | None = None,
         emergency_entry: str | None = None,
@@ -153,6 +155,7 @@ class Matcher:
         self.answer_threshold = answer_threshold
         self.suggest_threshold = suggest_threshold
         self.max_suggestions = max_suggestions
+        self.answer_margin = answer_margin  # the best entry must lead the next by this much to be answered
         by_language: dict[str, list[Document]] = defaultdict(list)
         for doc in documents:
             by_language[doc.language].append(doc)
@@ -214,7 +217,8 @@ class Matcher:
         ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
         candidates = [Candidate(entry_id, round(score, 1)) for entry_id, score in ranked]
         shown = [c for c in candidates if c.score >= self.suggest_threshold][: self.max_suggestions]
-        if shown and shown[0].score >= self.answer_threshold:
+        runner_up = candidates[1].score if len(candidates) > 1 else 0.0
+        if shown and shown[0].score >= self.answer_threshold and shown[0].score - runner_up >= self.answer_margin:
             decision: Literal["answer", "suggest", "none", "emergency"] = "answer"
         elif shown:
             decision = "suggest"
