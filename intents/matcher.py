@@ -17,8 +17,9 @@ The confidence mixes coverage, the amount of specific evidence (saturating) and 
 with the weights in `MatcherParams`. At or above `answer_threshold` the
 bot answers; between `suggest_threshold` and it the bot offers the top 2-3 as buttons; below it says it
 does not know; an entry that does not lead the next one by `answer_margin` is offered, not answered
-(two entries that fit about equally well: the user chooses). Before any of this, a cry for help or a description of acute danger (`intents.emergency`)
-is decided as "emergency": the bot shows the emergency card first, whatever else the message says.
+(two entries that fit about equally well: the user chooses). Before any of this, a cry for help or a
+description of acute danger (`intents.emergency`) is decided as "emergency": the bot shows the emergency
+card first, whatever else the message says.
 """
 
 from __future__ import annotations

@@ -37,7 +37,5 @@ def keyword_warnings(kb: KnowledgeBase) -> list[str]:
         for keyword, entry_ids in sorted(owners.items()):
             others = sorted(e for e in entry_ids if not emergency_topics & set(kb.entries[e].topics))
             if keyword in emergency_words and others:
-                warnings.append(
-                    f"{language}: emergency word {keyword!r} is also a keyword of {', '.join(others)}"
-                )
+                warnings.append(f"{language}: emergency word {keyword!r} is also a keyword of {', '.join(others)}")
     return warnings

@@ -116,6 +116,7 @@ class _EntryTextModel(_Strict):
                 "phone screen, details follow"
             )
         return answer
+
     questions: list[str] = Field(min_length=MIN_QUESTIONS)
     keywords: list[str] = Field(min_length=MIN_KEYWORDS)
     native_reviewed: bool

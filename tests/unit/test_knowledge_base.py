@@ -5,6 +5,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+import yaml
 
 from knowledge import DATA_DIR, LANGUAGES, check_knowledge_base
 
@@ -78,10 +79,26 @@ def test_sample_organisations_have_no_phone_numbers(kb) -> None:
             assert org.source and org.source.startswith("https://")
 
 
-def test_emergency_entry_has_triggers_in_every_language(kb) -> None:
-    emergency = kb.get("emergency")
-    assert emergency.is_emergency
-    assert all(text.triggers for text in emergency.texts.values())
+def test_every_language_has_emergency_words(kb) -> None:
+    assert kb.emergency_entry is kb.get("emergency") and kb.emergency_entry.is_emergency
+    for language in LANGUAGES:
+        words = kb.emergency[language]
+        assert words.cries and words.fillers and words.danger, language
+
+
+def test_an_answer_whose_first_two_lines_are_too_long_is_reported(broken: Path) -> None:
+    path = broken / "texts" / "de" / "money.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["entries"]["bank-account"]["answer"] = "Ein langer Satz. " * 8 + "\n" + "Noch einer. " * 7 + "\nDetails."
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    problems = check_knowledge_base(broken)[1]
+    assert any(p.path == path and "first two lines" in p.message for p in problems), problems
+
+
+def test_before_going_live_lists_the_facts_to_recheck(kb) -> None:
+    rechecked = {entry.id for entry in kb.entries.values() if entry.recheck}
+    # the entries resting on facts the fact sheet marks LIKELY or UNSURE, and the data-protection promises
+    assert {"work-permit", "data-protection", "coordination-office", "asylum-procedure"} <= rechecked
 
 
 @pytest.fixture
