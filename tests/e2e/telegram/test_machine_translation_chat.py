@@ -237,3 +237,25 @@ async def test_a_slow_translator_holds_no_database_session_and_delays_nobody_els
         gate.set()
         await running.close()
         slow.close()
+
+
+async def test_a_machine_translated_answer_can_be_shown_in_german(mt_bot, kb) -> None:
+    user = mt_bot.user(language_code="ps")
+    await services.choose_language(mt_bot.ctx, user.user_id, user.user_id, "ps")
+    await user.send("Kindergeld")
+    answer = await user.reply(timeout=60)
+    german_button = next(b for row in answer.buttons for b in row if b["callback_data"].startswith("g:"))
+    await user.press(answer, data=german_button["callback_data"])
+    shown = await user.reply(timeout=30)
+    german = kb.get("child-benefit").text("de")
+    assert german.title in shown.text and german.answer.split("\n")[0] in shown.text  # the curated German
+    assert "Kontakt" in shown.text and marker("en", "ps") in without_bidi_marks(shown.text)  # heading in Pashto
+
+
+async def test_an_emergency_in_a_machine_only_language_gets_the_card_at_once(mt_bot) -> None:
+    user = mt_bot.user(language_code="ps")
+    await services.choose_language(mt_bot.ctx, user.user_id, user.user_id, "ps")
+    await user.send("Hilfe!")
+    card = await user.reply(timeout=10)
+    assert all(number in card.text for number in ("112", "110", "116117", "116 016"))
+    assert "Ich brauche Hilfe. Meine Adresse ist: ..." in without_bidi_marks(card.text)
