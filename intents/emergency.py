@@ -130,16 +130,30 @@ def _phrases(phrases: Iterable[str]) -> list[tuple[tuple[str, ...], str]]:
 
 
 def _find(words: list[str], phrases: Iterable[tuple[tuple[str, ...], str]]) -> str | None:
-    """The first phrase that occurs in `words` (a phrase ending in * matches a word starting with it)."""
+    """The first phrase whose words occur in `words` in order, with at most one other word between two of
+    them ("riecht stark nach gas", "ganz viel blut"); a phrase ending in * matches a word starting with it."""
     for phrase, original in phrases:
         prefix = original.endswith("*")
-        for start in range(len(words) - len(phrase) + 1):
-            window = words[start : start + len(phrase)]
-            if window[:-1] == list(phrase[:-1]) and (
-                window[-1].startswith(phrase[-1]) if prefix else window[-1] == phrase[-1]
+        for start, word in enumerate(words):
+            if _word_matches(word, phrase[0], prefix and len(phrase) == 1) and _rest_follows(
+                words, start + 1, phrase[1:], prefix
             ):
                 return original
     return None
+
+
+def _rest_follows(words: list[str], index: int, rest: tuple[str, ...], prefix: bool) -> bool:
+    if not rest:
+        return True
+    for position in (index, index + 1):  # the next word, or the one after a single word in between
+        if position < len(words) and _word_matches(words[position], rest[0], prefix and len(rest) == 1):
+            if _rest_follows(words, position + 1, rest[1:], prefix):
+                return True
+    return False
+
+
+def _word_matches(word: str, expected: str, prefix: bool) -> bool:
+    return word.startswith(expected) if prefix else word == expected
 
 
 def _same_words(words: list[str], cry: tuple[str, ...]) -> bool:
