@@ -26,12 +26,22 @@ VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 
 
+def _wanted() -> str:
+    return hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+
+
+def installed(extras: str) -> bool:
+    """Whether .venv holds the project with `extras`, installed from pyproject.toml as it is now (the test
+    extra brings everything `start` needs too)."""
+    names = [extras or "base", *(["test"] if not extras else [])]
+    stamps = [VENV / f".installed-{name}" for name in names]
+    return any(stamp.is_file() and stamp.read_text() == _wanted() for stamp in stamps)
+
+
 def ensure_environment(extras: str) -> None:
     if sys.version_info < (3, 11):  # noqa: UP036 - dev.py may be started by an older python3: say why it stops
         sys.exit(f"Lotse needs Python 3.11 or newer; this is {sys.version.split()[0]}")
-    stamp = VENV / f".installed-{extras or 'base'}"
-    wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
-    if stamp.exists() and stamp.read_text() == wanted:
+    if installed(extras):
         return
     if not (BIN / "python").exists():
         print("creating the virtual environment in .venv ...", flush=True)
@@ -40,7 +50,7 @@ def ensure_environment(extras: str) -> None:
     print(f"installing lotse-bot{f'[{extras}]' if extras else ''} into .venv ...", flush=True)
     subprocess.run([str(BIN / "python"), "-m", "pip", "install", "--quiet", "--upgrade", "pip"], check=True)
     subprocess.run([str(BIN / "python"), "-m", "pip", "install", "--quiet", "-e", target], cwd=ROOT, check=True)
-    stamp.write_text(wanted)
+    (VENV / f".installed-{extras or 'base'}").write_text(_wanted())
 
 
 # The static checks, configured in pyproject.toml; each runs even if an earlier one failed.
@@ -63,11 +73,31 @@ def check() -> int:
     return 1 if failed else 0
 
 
+def run(program: Path, *args: str) -> int:
+    """Run a long-lived program of the environment in the project directory and return its exit code.
+
+    On POSIX dev.py becomes that program (exec): Ctrl+C reaches it alone, it stops as it does on Ctrl+C, and
+    its exit code is dev.py's. Elsewhere dev.py waits for it; Ctrl+C reaches both, so dev.py keeps waiting
+    (it neither kills the program mid-shutdown nor prints a traceback of its own)."""
+    command = [str(program), *args]
+    if os.name == "posix":
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os.chdir(ROOT)
+        os.execv(command[0], command)
+    process = subprocess.Popen(command, cwd=ROOT)
+    while True:
+        try:
+            return process.wait()
+        except KeyboardInterrupt:
+            continue
+
+
 def main(argv: list[str]) -> int:
     command = argv[0] if argv else "help"
     if command == "start":
         ensure_environment("")
-        return subprocess.call([str(BIN / "lotse"), "start", *argv[1:]], cwd=ROOT)
+        return run(BIN / "lotse", "start", *argv[1:])
     if command == "install-mt":
         ensure_environment("")
         python = str(BIN / "python")
@@ -77,7 +107,7 @@ def main(argv: list[str]) -> int:
         return subprocess.call([python, "-m", "pip", "install", "--quiet", "-e", ".[mt]"], cwd=ROOT)
     if command == "test":
         ensure_environment("test")
-        return subprocess.call([str(BIN / "python"), "-m", "pytest", *argv[1:]], cwd=ROOT)
+        return run(BIN / "python", "-m", "pytest", *argv[1:])
     if command == "check":
         ensure_environment("test")
         return check()

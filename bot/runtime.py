@@ -10,8 +10,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+import errno
 import logging
 import signal
+import socket
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -19,7 +21,7 @@ from telegram import Update
 
 from bot.db import Database, SqlTranslationStore, utcnow
 from bot.services import CuratedTexts, ServiceContext
-from bot.settings import Settings, callback_secret
+from bot.settings import ENV_PREFIX, DemoSettings, Settings, callback_secret
 from bot.telegram.application import LotseApplication, build_application
 from bot.telegram.callbacks import CallbackSigner
 from intents import EmergencyDetector, Matcher
@@ -164,6 +166,34 @@ async def stop_polling(application: LotseApplication) -> None:
     await application.shutdown()
 
 
+class DemoUnavailable(Exception):
+    """The demo cannot listen where it is configured to; the message names the setting to change."""
+
+
+def _cannot_listen(host: str, port: int, error: OSError) -> str:
+    """One line for an operator: what is wrong with the demo's address and which LOTSE_DEMO_* setting to change."""
+    port_setting = f"{ENV_PREFIX}{DemoSettings.env_prefix}PORT"
+    host_setting = f"{ENV_PREFIX}{DemoSettings.env_prefix}HOST"
+    if error.errno == errno.EADDRINUSE or getattr(error, "winerror", None) == 10048:
+        other = 8081 if port == 8080 else 8080
+        return (
+            f"cannot start the demo: port {port} on {host} is already in use (is the demo running already?). "
+            f"Stop that program or set {port_setting} to a free port, e.g. {port_setting}={other}"
+        )
+    if error.errno == errno.EACCES:
+        return (
+            f"cannot start the demo: no permission to listen on port {port} on {host} (ports below 1024 need "
+            f"administrator rights). Set {port_setting} to a port above 1023, e.g. {port_setting}=8080"
+        )
+    if isinstance(error, socket.gaierror) or error.errno == errno.EADDRNOTAVAIL:
+        return (
+            f"cannot start the demo: {host} is not an address of this computer. "
+            f"Set {host_setting} to one of its addresses, e.g. {host_setting}=127.0.0.1"
+        )
+    reason = error.strerror or str(error)
+    return f"cannot start the demo on {host}:{port}: {reason}. Check {host_setting} and {port_setting}"
+
+
 class LocalDemo:
     """The full bot stack against the project's fake Bot API, plus a browser chat on 127.0.0.1."""
 
@@ -178,8 +208,11 @@ class LocalDemo:
         from fake_telegram import FakeTelegramServer
 
         settings = self.settings
-        server = FakeTelegramServer([DEMO_TOKEN], host=settings.demo.host, port=settings.demo.port).start_in_thread()
-        self.server = server
+        try:
+            server = FakeTelegramServer([DEMO_TOKEN], host=settings.demo.host, port=settings.demo.port)
+        except OSError as exc:  # port in use, no permission, not an address of this computer
+            raise DemoUnavailable(_cannot_listen(settings.demo.host, settings.demo.port, exc)) from None
+        self.server = server.start_in_thread()
         self.ctx = build_context(settings)
         await self.ctx.db.upgrade()
         application = build_bot(
@@ -199,7 +232,8 @@ class LocalDemo:
 
 
 async def run_demo(settings: Settings) -> None:
-    """Run the local demo until Ctrl+C."""
+    """Run the local demo until Ctrl+C or SIGTERM, then stop it cleanly: browser tabs still waiting for
+    messages do not hold the shutdown up. Raises DemoUnavailable when its address cannot be had."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -208,8 +242,9 @@ async def run_demo(settings: Settings) -> None:
     demo = LocalDemo(settings)
     try:
         url = await demo.start()
-        print(f"\nLotse demo is running. Open {url} in your browser to chat with the bot.")
-        print(f"Database: {settings.database_url}   Stop with Ctrl+C.\n", flush=True)
-        await stop.wait()
+        if not stop.is_set():  # Ctrl+C while starting: stop right away
+            print(f"\nLotse demo is running. Open {url} in your browser to chat with the bot.")
+            print(f"Database: {settings.database_url}   Stop with Ctrl+C.\n", flush=True)
+            await stop.wait()
     finally:
         await demo.stop()

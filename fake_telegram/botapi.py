@@ -141,6 +141,19 @@ class FakeBotApi:
     async def wait_messages(self, token: str, chat_id: int, after: int, timeout: float) -> None:
         await self.bot(token).wait_messages(chat_id, after, timeout)
 
+    async def callback_answer(self, token: str, query_id: str, timeout: float = 0) -> dict[str, Any] | None:
+        """How the bot answered the callback query, waiting up to `timeout` s for it (None: not answered)."""
+        state = self.bot(token)
+        if query_id not in state.callback_queries:
+            raise bad_request("callback query not found")
+        await state.wait_until(lambda: state.callback_answer(query_id) is not None, timeout)
+        return state.callback_answer(query_id)
+
+    async def close(self) -> None:
+        """The server is stopping: every waiting long poll (bots and clients) is answered now."""
+        for state in self.bots.values():
+            await state.close()
+
 
 async def _fail(fault: Fault) -> None:
     error = fault.error()

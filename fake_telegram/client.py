@@ -1,7 +1,8 @@
 """The client API, `/client/<token>/...`: what a Telegram app does for users, plus test controls.
 
 Users: `send` (text, media, commands; in a group or as a channel post with `chat`), `edit`, `press`,
-`block`. Reading: `messages` (a chat's messages, both sides), `state` (calls, callback answers, ...).
+`block`. Reading: `messages` (a chat's messages, both sides), `callback_answer` (the bot's answer to one
+button press: the notice a Telegram app shows), `state` (calls, callback answers, ...).
 Controls: `fail` and `fail/clear` (faults), `advance` (the bot's clock).
 
 Everything a client sends is checked here (JSON types, ranges, valid Unicode, Telegram's lengths) and
@@ -31,6 +32,7 @@ MAX_TITLE = 128
 MAX_CALLBACK_DATA = 64
 SUPERGROUP_ID_LIMIT = -(10**12)  # supergroups and channels: -100xxxxxxxxxx; basic groups are above
 CHAT_TYPES = ("private", "group", "supergroup", "channel")
+MAX_WAIT = 30.0  # seconds a client's long poll (messages, callback_answer) may wait
 
 Handler = Callable[[Request], Awaitable[Response]]
 
@@ -97,13 +99,18 @@ def client_routes(api: FakeBotApi) -> list[Route]:
         query = request.query_params
         chat_id = _int(_number_text(query.get("chat_id", "0")), "chat_id", -(2**52), USER_ID_LIMIT - 1)
         after = _int(_number_text(query.get("after", "0")), "after", 0, 2**62)
-        try:
-            wait = min(max(float(query.get("wait", "0")), 0.0), 30.0)
-        except ValueError:
-            raise bad_request("wait must be a number of seconds") from None
+        wait = _wait(query.get("wait", "0"))
         if wait > 0:
             await api.wait_messages(token(request), chat_id, after, wait)
         return _ok(api.messages(token(request), chat_id, after))
+
+    async def callback_answer(request: Request) -> Response:
+        query = request.query_params
+        query_id = query.get("callback_query_id", "")
+        if not query_id:
+            raise bad_request("callback_query_id is required")
+        answer = await api.callback_answer(token(request), query_id, _wait(query.get("wait", "0")))
+        return _ok(answer)
 
     async def state(request: Request) -> Response:
         bot = api.bot(token(request))
@@ -144,6 +151,7 @@ def client_routes(api: FakeBotApi) -> list[Route]:
         Route("/client/{token}/press", _answering(press), methods=["POST"]),
         Route("/client/{token}/block", _answering(block), methods=["POST"]),
         Route("/client/{token}/messages", _answering(messages), methods=["GET"]),
+        Route("/client/{token}/callback_answer", _answering(callback_answer), methods=["GET"]),
         Route("/client/{token}/state", _answering(state), methods=["GET"]),
         Route("/client/{token}/fail", _answering(fail), methods=["POST"]),
         Route("/client/{token}/fail/clear", _answering(fail_clear), methods=["POST"]),
@@ -159,6 +167,15 @@ def _answering(handler: Handler) -> Handler:
             return JSONResponse(exc.payload(), status_code=exc.error_code)
 
     return wrapped
+
+
+def _wait(value: str) -> float:
+    """A long poll's `wait` in seconds, 0-30."""
+    try:
+        wait = float(value)
+    except ValueError:
+        raise bad_request("wait must be a number of seconds") from None
+    return min(max(wait, 0.0), MAX_WAIT) if wait == wait else 0.0  # NaN: no wait
 
 
 def _ok(result: Any) -> Response:

@@ -283,9 +283,18 @@ async def answer_callback_query(state: BotState, params: dict[str, Any]) -> bool
     if text is not None and len(str(text)) > 200:
         raise bad_request("MESSAGE_TOO_LONG")
     entry["answered"] = True
-    state.callback_answers.append(
-        {"callback_query_id": params["callback_query_id"], "text": text, "show_alert": bool(params.get("show_alert"))}
-    )
+    query = entry["query"]
+    answer = {
+        "callback_query_id": params["callback_query_id"],
+        "text": text,
+        "show_alert": bool(params.get("show_alert")),
+        "url": params.get("url"),
+        "user_id": query["from"]["id"],
+        "chat_id": query["message"]["chat"]["id"],
+        "message_id": query["message"]["message_id"],
+    }
+    entry["answer"] = answer  # per query, for the client API's callback_answer (the app shows the text)
+    state.callback_answers.append(answer)
     await state.notify()
     return True
 

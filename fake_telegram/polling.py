@@ -8,7 +8,8 @@
   is still waiting: that older call gets 409 "Conflict: terminated by other getUpdates request; make sure
   that only one bot instance is running", at most one such 409 every 3 seconds (later ones wait), as
   Telegram does. The newcomer is served, so a bot restarted while its old poll still hangs is not blocked.
-- A poll whose client went away is cancelled by the HTTP layer (see `fake_telegram.app`).
+- A poll whose client went away is cancelled by the HTTP layer (see `fake_telegram.app`); when the server
+  stops, a waiting poll is answered at once.
 """
 
 from __future__ import annotations
@@ -58,7 +59,7 @@ async def get_updates(state: BotState, params: dict[str, Any]) -> list[dict[str,
                 await _conflict(state)
             ready = list(state.updates)[:limit]
             remaining = deadline - time.monotonic()
-            if ready or remaining <= 0:
+            if ready or remaining <= 0 or state.closing:
                 return ready
             async with state.changed:
                 try:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import os
 import socket
 import threading
 from typing import Any
@@ -14,10 +16,18 @@ from fake_telegram.botapi import FakeBotApi
 
 
 def _bound_socket(host: str, port: int) -> socket.socket:
+    """A listening socket; OSError (EADDRINUSE, ...) if the address cannot be had."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((host, port))
-    sock.listen(128)
+    try:
+        if os.name == "nt":  # Windows' SO_REUSEADDR would let a second server take a port in use
+            sock.setsockopt(socket.SOL_SOCKET, getattr(socket, "SO_EXCLUSIVEADDRUSE", -5), 1)
+        else:  # a restart may bind while the last run's connections are in TIME_WAIT
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+        sock.listen(128)
+    except BaseException:
+        sock.close()
+        raise
     sock.setblocking(False)
     return sock
 
@@ -126,6 +136,12 @@ class FakeTelegramServer:
         return self
 
     def stop(self) -> None:
+        """Stop serving: waiting long polls (a bot's getUpdates, a browser tab's) are answered at once, so an
+        open chat page does not hold the shutdown up. Any thread; idempotent."""
+        api, loop = self.api, self._loop
+        if api is not None and loop is not None and not loop.is_closed():
+            with contextlib.suppress(RuntimeError):  # the loop closed meanwhile
+                loop.call_soon_threadsafe(lambda: asyncio.ensure_future(api.close()))
         if self._server is not None:
             self._server.should_exit = True
         if self._thread is not None:

@@ -10,6 +10,7 @@ import itertools
 import json
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -95,6 +96,7 @@ class BotState:
     faults: Faults = field(default_factory=Faults)
     webhook_url: str = ""
     clock_offset: float = 0.0
+    closing: bool = False  # the server is stopping: every long poll and wait answers at once
     poll_generation: int = 0  # the long poll that may wait; an older one is terminated (409)
     next_conflict_time: float = 0.0
     polls_waiting: int = 0  # long polls waiting now (a client that went away is not waiting)
@@ -178,9 +180,13 @@ class BotState:
 
     async def wait_messages(self, chat_id: int, after: int, within: float) -> None:
         """Until the bot has sent, edited or deleted something in the chat after `after` (at most `within` s)."""
+        await self.wait_until(lambda: any(m.by_bot and m.seq > after for m in self.chats.get(chat_id, [])), within)
+
+    async def wait_until(self, ready: Callable[[], bool], within: float) -> None:
+        """Until `ready()` holds after a change (at most `within` s, and no longer once the server is closing)."""
         deadline = time.monotonic() + within
         while True:
-            if any(m.by_bot and m.seq > after for m in self.chats.get(chat_id, [])):
+            if self.closing or ready():
                 return
             remaining = deadline - time.monotonic()
             if remaining <= 0:
@@ -190,6 +196,16 @@ class BotState:
                     await asyncio.wait_for(self.changed.wait(), remaining)
                 except TimeoutError:
                     pass
+
+    async def close(self) -> None:
+        """The server is stopping: long polls and waiting clients get their (empty) answers now."""
+        self.closing = True
+        await self.notify()
+
+    def callback_answer(self, query_id: str) -> dict[str, Any] | None:
+        """How the bot answered a callback query (text, show_alert, url), or None while it has not."""
+        entry = self.callback_queries.get(query_id)
+        return None if entry is None else entry.get("answer")
 
     async def notify(self) -> None:
         async with self.changed:

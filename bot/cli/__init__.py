@@ -3,7 +3,8 @@
 One module per command group; each registers its sub-commands. A command builds what it needs when it
 runs (the database and the context around it only where it uses them) and never migrates the database:
 `lotse db upgrade` and the bot's start do that. Errors an operator can act on are printed without a
-traceback: invalid settings (exit 2) and domain errors (exit 1).
+traceback: invalid settings (exit 2) and domain errors (exit 1). Ctrl+C stops `start` and `demo` cleanly
+(exit 0); it cuts any other command short (exit 130), without a traceback either.
 """
 
 from __future__ import annotations
@@ -36,6 +37,9 @@ def main(argv: list[str] | None = None) -> int:
     except LotseError as exc:
         print_error(exc)
         return 1
+    except KeyboardInterrupt:  # `start`, `demo` and `worker` stop cleanly on Ctrl+C; any other command is cut short
+        print_error("interrupted")
+        return 130
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 
-from bot.cli.common import ConfigurationError, settings, with_context
+from bot.cli.common import ConfigurationError, print_error, settings, with_context
+
+DEMO_STOPPED = "Lotse demo stopped."
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -32,9 +34,18 @@ def _start(args: argparse.Namespace) -> int:
 
 
 def _demo(args: argparse.Namespace) -> int:
-    from bot.runtime import run_demo
+    """Until Ctrl+C or SIGTERM, which stop it cleanly at any moment: exit 0 and one line to say so."""
+    try:
+        from bot.runtime import DemoUnavailable, run_demo
 
-    asyncio.run(run_demo(settings()))
+        try:
+            asyncio.run(run_demo(settings()))
+        except DemoUnavailable as exc:  # its port is taken, ...: the message names the setting to change
+            print_error(exc)
+            return 1
+    except KeyboardInterrupt:  # Ctrl+C before the demo took the signal over (while importing or loading)
+        pass
+    print(DEMO_STOPPED, flush=True)
     return 0
 
 

@@ -3,24 +3,52 @@
 // whatever a message contains is shown as text.
 "use strict";
 
-const state = { token: null, userId: null, after: 0, nodes: new Map(), polling: false };
+const state = { token: null, userId: null, after: 0, nodes: new Map(), polling: false, sending: false };
 const log = document.getElementById("log");
+const USER_KEY = "lotse-demo-user";
+const LANGUAGE_KEY = "lotse-demo-language";
+const TOAST_MS = 4000; // how long a button's notice stays, as in Telegram's apps
+const POLL_WAIT = 25; // seconds a long poll for new messages waits at the server
+const ANSWER_WAIT = 15; // seconds to wait for the bot's answer to a button press
 
 function newUserId() { return 100000 + Math.floor(Math.random() * 900000000); }
 
 function userId() {
-  let id = Number(localStorage.getItem("lotse-demo-user"));
-  if (!id) { id = newUserId(); localStorage.setItem("lotse-demo-user", String(id)); }
+  let id = Number(localStorage.getItem(USER_KEY));
+  if (!id) { id = newUserId(); localStorage.setItem(USER_KEY, String(id)); }
   return id;
 }
 
-async function api(path, body) {
+// A request the server did not carry out: unreachable, no answer in time, or an error answer.
+class NotDone extends Error {}
+
+async function api(path, body, timeoutSeconds = 15) {
   const options = body ? { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) } : {};
-  const response = await fetch(`/client/${encodeURIComponent(state.token)}${path}`, options);
-  return response.json();
+  options.signal = AbortSignal.timeout(timeoutSeconds * 1000);
+  let response;
+  try {
+    response = await fetch(`/client/${encodeURIComponent(state.token)}${path}`, options);
+  } catch (error) {
+    throw new NotDone(error.name === "TimeoutError" ? "the demo server did not answer in time" : "the demo server cannot be reached");
+  }
+  let data = null;
+  try { data = await response.json(); } catch (error) { /* not JSON: reported below */ }
+  if (!response.ok || !data || data.ok === false) {
+    throw new NotDone(`the demo server answered ${response.status}${data && data.description ? ` (${data.description})` : ""}`);
+  }
+  return data;
 }
 
-function languageCode() { return document.getElementById("lang").value || null; }
+const languageSelect = document.getElementById("lang");
+
+function languageCode() { return languageSelect.value || null; }
+
+// The chosen Telegram app language outlives "New user" (a reload) and later visits.
+function restoreLanguage() {
+  const saved = localStorage.getItem(LANGUAGE_KEY);
+  if (saved !== null && [...languageSelect.options].some((option) => option.value === saved)) languageSelect.value = saved;
+}
+languageSelect.addEventListener("change", () => localStorage.setItem(LANGUAGE_KEY, languageSelect.value));
 
 // Telegram entity offsets count UTF-16 code units, as JavaScript strings do.
 function renderEntities(text, entities) {
@@ -88,7 +116,7 @@ function showMessage(item) {
         element.textContent = button.text;
         element.dir = "auto";
         if (button.url) element.addEventListener("click", () => window.open(button.url, "_blank", "noopener"));
-        else element.addEventListener("click", () => press(message.message_id, button.callback_data));
+        else element.addEventListener("click", () => press(message.message_id, button.callback_data, element));
         line.appendChild(element);
       }
       keyboard.appendChild(line);
@@ -102,17 +130,51 @@ function showMessage(item) {
   log.scrollTop = log.scrollHeight;
 }
 
+// --- what the page tells the user: the bot's notices, unsent messages, the connection ------------
+
+let toastTimer = null;
+
+// answerCallbackQuery: a short notice that goes away by itself, or (show_alert) a dialog to close.
+function showCallbackAnswer(answer) {
+  if (!answer || !answer.text) return;
+  if (answer.show_alert) {
+    document.getElementById("alert-text").textContent = answer.text;
+    const dialog = document.getElementById("alert");
+    if (!dialog.open) dialog.showModal();
+    return;
+  }
+  const toast = document.getElementById("toast");
+  toast.textContent = answer.text;
+  toast.hidden = false;
+  clearTimeout(toastTimer);
+  toastTimer = setTimeout(() => { toast.hidden = true; }, TOAST_MS);
+}
+
+function showNotDone(message, retry) {
+  document.getElementById("send-error-text").textContent = message;
+  document.getElementById("retry").hidden = !retry;
+  document.getElementById("send-error").hidden = false;
+}
+
+function hideNotDone() { document.getElementById("send-error").hidden = true; }
+
+function setConnected(connected) { document.getElementById("connection").hidden = connected; }
+
+// --- talking to the fake Telegram ---------------------------------------------------------------
+
 async function poll() {
   if (state.polling) return;
   state.polling = true;
   while (true) {
     try {
-      const data = await api(`/messages?chat_id=${state.userId}&after=${state.after}&wait=25`);
+      const data = await api(`/messages?chat_id=${state.userId}&after=${state.after}&wait=${POLL_WAIT}`, null, POLL_WAIT + 15);
+      setConnected(true);
       for (const item of data.result || []) {
         state.after = Math.max(state.after, item.seq);
         showMessage(item);
       }
     } catch (error) {
+      setConnected(false);
       await new Promise((resolve) => setTimeout(resolve, 1500));
     }
   }
@@ -123,36 +185,93 @@ async function send(text) {
 }
 
 async function sendMedia(kind) {
-  await api("/send", { user_id: state.userId, kind, first_name: "Demo", language_code: languageCode() });
+  try {
+    await api("/send", { user_id: state.userId, kind, first_name: "Demo", language_code: languageCode() });
+    hideNotDone();
+  } catch (error) {
+    if (!(error instanceof NotDone)) throw error;
+    showNotDone(`Your ${kind} was not sent: ${error.message}.`, false);
+  }
 }
 
-async function press(messageId, data) {
-  await api("/press", { user_id: state.userId, message_id: messageId, data });
+async function press(messageId, data, button) {
+  button.classList.add("pending");
+  try {
+    let query;
+    try {
+      query = (await api("/press", { user_id: state.userId, message_id: messageId, data })).result;
+      hideNotDone();
+    } catch (error) {
+      if (!(error instanceof NotDone)) throw error;
+      showNotDone(`Your button press did not reach the bot: ${error.message}. Press the button again to retry.`, false);
+      return;
+    }
+    try {
+      const path = `/callback_answer?callback_query_id=${encodeURIComponent(query.id)}&wait=${ANSWER_WAIT}`;
+      showCallbackAnswer((await api(path, null, ANSWER_WAIT + 15)).result);
+    } catch (error) {
+      if (!(error instanceof NotDone)) throw error; // the press went through; only its notice is lost
+    }
+  } finally {
+    button.classList.remove("pending");
+  }
 }
 
-document.getElementById("composer").addEventListener("submit", async (event) => {
-  event.preventDefault();
+// The text stays in the box until the server has taken it; if it has not, the page says so.
+async function submit() {
   const input = document.getElementById("text");
   const text = input.value.trim();
-  if (!text) return;
-  input.value = "";
-  await send(text);
+  if (!text || state.sending) return;
+  state.sending = true;
+  document.getElementById("send").disabled = true;
+  try {
+    await send(text);
+    hideNotDone();
+    if (input.value.trim() === text) input.value = "";
+  } catch (error) {
+    if (!(error instanceof NotDone)) throw error;
+    showNotDone(`Your message was not sent: ${error.message}. It is still in the box: press Send or Try again.`, true);
+  } finally {
+    state.sending = false;
+    document.getElementById("send").disabled = false;
+    input.focus();
+  }
+}
+
+document.getElementById("composer").addEventListener("submit", (event) => {
+  event.preventDefault();
+  submit();
 });
+
+document.getElementById("retry").addEventListener("click", () => submit());
 
 for (const button of document.querySelectorAll("button.media")) button.addEventListener("click", () => sendMedia(button.dataset.kind));
 
 document.getElementById("new-chat").addEventListener("click", () => {
-  localStorage.setItem("lotse-demo-user", String(newUserId()));
+  localStorage.setItem(USER_KEY, String(newUserId()));
+  localStorage.setItem(LANGUAGE_KEY, languageSelect.value);
   location.reload();
 });
 
 (async function main() {
+  restoreLanguage();
   const config = await (await fetch("/config.json")).json();
   state.token = config.token;
   state.userId = userId();
-  const existing = await api(`/messages?chat_id=${state.userId}&after=0`);
-  const items = existing.result || [];
-  for (const item of items) { state.after = Math.max(state.after, item.seq); showMessage(item); }
+  let items = null;
+  try {
+    items = (await api(`/messages?chat_id=${state.userId}&after=0`)).result || [];
+  } catch (error) {
+    setConnected(false);
+  }
+  for (const item of items || []) { state.after = Math.max(state.after, item.seq); showMessage(item); }
   poll();
-  if (!items.length) await send("/start");
+  if (items && !items.length) {
+    try {
+      await send("/start");
+    } catch (error) {
+      if (!(error instanceof NotDone)) throw error;
+      showNotDone(`Could not start the chat: ${error.message}. Reload the page when the demo runs.`, false);
+    }
+  }
 })();

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
+from typing import Any
 
+import httpx
 import pytest
 
-from bot.runtime import LocalDemo
+from bot.runtime import DEMO_TOKEN, LocalDemo
 from bot.settings import Settings
+from fake_telegram import FakeTelegramServer
 from translations import translator
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -29,14 +33,20 @@ LAUNCH_ARGS = [
 
 
 @pytest.fixture
-async def demo(tmp_path):
+async def local_demo(tmp_path):
     settings = Settings(
         _env_file=None, data_dir=tmp_path, demo={"port": 0}, secret_key="browser-test", database={"url": ""}
     )
     running = LocalDemo(settings)
-    url = await running.start()
-    yield url
+    await running.start()
+    yield running
     await running.stop()
+
+
+@pytest.fixture
+def demo(local_demo: LocalDemo) -> str:
+    assert local_demo.server is not None
+    return f"{local_demo.server.url}/"
 
 
 @pytest.fixture
@@ -97,3 +107,137 @@ async def test_right_to_left_languages_render_right_to_left(demo, page) -> None:
     await confirmation.wait_for(timeout=10000)
     direction = await confirmation.evaluate("node => getComputedStyle(node).direction")
     assert direction == "rtl"
+
+
+async def _english_chat(page) -> None:
+    """The page's first user, greeted by the bot, chose English."""
+    await page.get_by_role("button", name="English").click(timeout=15000)
+    await page.get_by_text(translator("en")("Your language: {language}").format(language="English")).wait_for(
+        timeout=10000
+    )
+
+
+async def test_the_bots_notice_on_a_button_shows_and_goes_away(demo, page, kb) -> None:
+    """The bot answers a press of "Yes, this helped" with a notice (answerCallbackQuery), shown for a few
+    seconds. The page's clock is moved on instead of waiting."""
+    _ = translator("en")
+    await page.clock.install()
+    await page.goto(demo)
+    await _english_chat(page)
+    await page.fill("#text", "Where do I register my new flat?")
+    await page.press("#text", "Enter")
+    title = kb.get("address-registration").text("en").title
+    answer = page.locator(".msg.bot", has_text=title)
+    await answer.wait_for(timeout=10000)
+    await answer.get_by_role("button", name=_("Yes, this helped")).click()
+    toast = page.locator("#toast")
+    await toast.get_by_text(_("Thank you for your feedback!")).wait_for(timeout=10000)
+    assert await page.locator("#alert").is_visible() is False  # a notice, not a dialog
+    await page.clock.fast_forward(3000)
+    assert await toast.is_visible()
+    await page.clock.fast_forward(1500)
+    await toast.wait_for(state="hidden", timeout=2000)
+    assert page.dialogs == []
+
+
+@pytest.fixture
+def chat_server():
+    """The fake Telegram with its browser chat and no bot: the test answers as the bot, over HTTP."""
+    server = FakeTelegramServer(["100001:page-test"], limits=False).start_in_thread()
+    yield server
+    server.stop()
+
+
+async def test_an_alert_from_the_bot_is_a_dialog_the_user_closes(chat_server: FakeTelegramServer, page) -> None:
+    async with httpx.AsyncClient(base_url=f"{chat_server.url}/bot100001:page-test", timeout=10) as bot:
+        await page.goto(f"{chat_server.url}/")
+        start = await _next_update(bot, 0)  # the page's /start
+        user_id = start["message"]["from"]["id"]
+        markup = {"inline_keyboard": [[{"text": "Delete my data", "callback_data": "forget"}]]}
+        await _call(bot, "sendMessage", chat_id=user_id, text="Your data", reply_markup=markup)
+        await page.get_by_role("button", name="Delete my data").click(timeout=10000)
+        press = await _next_update(bot, start["update_id"] + 1)
+        text = "Are you sure? <b> stays text"
+        await _call(
+            bot, "answerCallbackQuery", callback_query_id=press["callback_query"]["id"], text=text, show_alert=True
+        )
+        dialog = page.locator("#alert")
+        await dialog.wait_for(timeout=10000)
+        assert await dialog.locator("#alert-text").inner_text() == text
+        assert await page.locator("#toast").is_visible() is False
+        await dialog.get_by_role("button", name="OK").click()
+        await dialog.wait_for(state="hidden", timeout=5000)
+
+
+async def _call(bot: httpx.AsyncClient, method: str, **params: Any) -> Any:
+    body = (await bot.post(f"/{method}", json=params)).json()
+    assert body["ok"], body
+    return body["result"]
+
+
+async def _next_update(bot: httpx.AsyncClient, offset: int) -> dict[str, Any]:
+    (update, *_) = await _call(bot, "getUpdates", offset=offset, timeout=10)
+    return update
+
+
+async def test_a_message_the_server_did_not_take_stays_in_the_box_with_an_error(local_demo, demo, page) -> None:
+    await page.goto(demo)
+    await page.get_by_role("button", name="English").wait_for(timeout=15000)
+    assert local_demo.server is not None
+    await asyncio.to_thread(local_demo.server.stop)  # the demo server is gone (stopped, crashed)
+    text = "Is anyone there?"
+    await page.fill("#text", text)
+    await page.press("#text", "Enter")
+    error = page.locator("#send-error")
+    await error.wait_for(timeout=10000)
+    assert "not sent" in await error.inner_text()
+    assert await page.input_value("#text") == text
+    await page.locator("#connection").wait_for(timeout=10000)  # and the page says that it is not connected
+    assert await page.locator(".msg.user", has_text=text).count() == 0
+
+
+async def test_a_message_the_server_refuses_stays_in_the_box_with_its_reason(demo, page) -> None:
+    await page.goto(demo)
+    await page.get_by_role("button", name="English").wait_for(timeout=15000)
+    # A lone surrogate: JavaScript strings may hold one, Telegram (and the fake) refuse it with a 400.
+    await page.evaluate("document.getElementById('text').value = 'broken \\ud800 text'")
+    await page.press("#text", "Enter")
+    error = page.locator("#send-error")
+    await error.wait_for(timeout=10000)
+    assert "not sent: the demo server answered 400 (Bad Request: " in await error.inner_text()
+    assert await page.evaluate("document.getElementById('text').value === 'broken \\ud800 text'")
+    assert await page.locator("#connection").is_visible() is False  # the server is there; it said no
+
+
+async def test_an_unsent_message_is_sent_on_retry(demo, page) -> None:
+    await page.goto(demo)
+    await page.get_by_role("button", name="English").wait_for(timeout=15000)
+    text = "What does the Koordinierungsstelle do?"
+    await page.context.set_offline(True)  # the network drops for a moment
+    await page.fill("#text", text)
+    await page.press("#text", "Enter")
+    await page.locator("#send-error").wait_for(timeout=10000)
+    assert await page.input_value("#text") == text
+    await page.context.set_offline(False)
+    await page.get_by_role("button", name="Try again").click()
+    await page.locator(".msg.user", has_text=text).wait_for(timeout=10000)
+    await page.locator("#send-error").wait_for(state="hidden", timeout=5000)
+    assert await page.input_value("#text") == ""
+    await page.locator(".msg.bot").nth(2).wait_for(timeout=10000)  # the bot answered it
+
+
+async def test_a_new_user_keeps_the_chosen_app_language(demo, page) -> None:
+    await page.goto(demo)
+    await page.get_by_role("button", name="English").wait_for(timeout=15000)
+    first_user = await page.evaluate("localStorage.getItem('lotse-demo-user')")
+    await page.select_option("#lang", "uk")
+    async with page.expect_navigation():
+        await page.get_by_role("button", name="New user").click()
+    await page.locator(".msg.user", has_text="/start").wait_for(timeout=10000)
+    assert await page.input_value("#lang") == "uk"
+    new_user = await page.evaluate("localStorage.getItem('lotse-demo-user')")
+    assert new_user != first_user
+    async with httpx.AsyncClient(base_url=f"{demo}client/{DEMO_TOKEN}", timeout=10) as client:
+        items = (await client.get("/messages", params={"chat_id": new_user})).json()["result"]
+    assert items[0]["message"]["text"] == "/start"
+    assert items[0]["message"]["from"]["language_code"] == "uk"  # as a Telegram app set to Ukrainian sends it

@@ -1,16 +1,24 @@
 """Lotse as a county runs it: separate processes (the bot, outbox workers) against the fake Bot API and one
-database, started, stopped with SIGTERM and killed with SIGKILL. SQLite, and PostgreSQL in CI."""
+database, started, stopped with SIGTERM and killed with SIGKILL. SQLite, and PostgreSQL in CI. And the local
+demo as a developer runs it (`python3 dev.py start`): stopped with Ctrl+C, or refused a port in use."""
 
 from __future__ import annotations
 
 import asyncio
+import importlib.util
+import json
 import os
 import signal
+import socket
 import subprocess
 import sys
+import threading
+import time
+import urllib.request
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+import httpx
 import pytest
 import pytest_asyncio
 from sqlalchemy import func, select
@@ -199,3 +207,142 @@ def _texts(server: FakeTelegramServer, token: str, chat_id: int) -> list[str]:
 
 def _bot_messages(server: FakeTelegramServer, token: str, users: list[TelegramUser]) -> int:
     return sum(len(_texts(server, token, user.user_id)) for user in users)
+
+
+# --- the local demo as a developer starts and stops it: `python3 dev.py start` / `lotse demo`, Ctrl+C ------
+
+ROOT = Path(__file__).resolve().parents[3]
+DEMO_STOPPED = "Lotse demo stopped."
+
+
+def _dev_py_ready() -> bool:
+    """dev.py would start at once (its .venv is installed and current), without installing anything."""
+    spec = importlib.util.spec_from_file_location("lotse_dev_py", ROOT / "dev.py")
+    assert spec is not None and spec.loader is not None
+    dev = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(dev)
+    return bool(dev.installed(""))
+
+
+needs_dev_py = pytest.mark.skipif(not _dev_py_ready(), reason="run `python3 dev.py test` once: .venv is not installed")
+
+
+def _demo_env(tmp_path: Path, port: int) -> dict[str, str]:
+    """No token, so `start` runs the demo; its own data directory; this checkout's code first."""
+    path = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
+    return {
+        **os.environ,
+        "LOTSE_TELEGRAM_TOKEN": "",  # also over a developer's .env in the project directory
+        "LOTSE_DATABASE_URL": "",
+        "LOTSE_DATA_DIR": str(tmp_path / "demo-data"),
+        "LOTSE_DEMO_HOST": "127.0.0.1",
+        "LOTSE_DEMO_PORT": str(port),
+        "PYTHONPATH": path,
+    }
+
+
+def _launch(command: list[str], env: dict[str, str]) -> subprocess.Popen[str]:
+    """In a session of its own, so that a SIGINT to its process group is what Ctrl+C in a terminal sends."""
+    return subprocess.Popen(
+        command, env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
+    )
+
+
+def _wait_for_line(process: subprocess.Popen[str], needle: str, timeout: float = 90) -> tuple[str, list[str]]:
+    """Read stdout until a line contains `needle`; that line and all lines read."""
+    assert process.stdout is not None
+    lines: list[str] = []
+    result: list[str] = []
+
+    def read() -> None:
+        assert process.stdout is not None
+        for line in process.stdout:
+            lines.append(line)
+            if needle in line:
+                result.append(line)
+                return
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    reader.join(timeout)
+    if not result:
+        process.kill()
+        raise AssertionError(f"no {needle!r} in time; stdout: {''.join(lines)}; stderr: {process.communicate()[1]}")
+    return result[0], lines
+
+
+def _ctrl_c(process: subprocess.Popen[str]) -> tuple[int, str, str, float]:
+    started = time.monotonic()
+    os.killpg(process.pid, signal.SIGINT)
+    output, errors = process.communicate(timeout=30)
+    return process.returncode, output, errors, time.monotonic() - started
+
+
+@needs_dev_py
+async def test_ctrl_c_stops_the_demo_cleanly_while_a_chat_page_is_open(tmp_path: Path) -> None:
+    process = _launch([sys.executable, "dev.py", "start"], _demo_env(tmp_path, 0))
+    try:
+        line, before = await asyncio.to_thread(_wait_for_line, process, "Lotse demo is running")
+        url = line.split("Open ", 1)[1].split()[0]
+        token = (await asyncio.to_thread(_get_json, f"{url}config.json"))["token"]
+        async with httpx.AsyncClient(base_url=url, timeout=40) as page:  # what the open chat page keeps asking
+            assert (await page.get("static/chat.js")).status_code == 200  # and an idle kept-alive connection
+            polls = [
+                asyncio.ensure_future(page.get(f"client/{token}/messages", params={"chat_id": 4711, "wait": 25}))
+                for _ in range(2)
+            ]
+            await asyncio.sleep(0.3)  # the polls are waiting at the server
+            code, output, errors, took = await asyncio.to_thread(_ctrl_c, process)
+            answers = await asyncio.gather(*polls, return_exceptions=True)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+    assert code == 0, errors
+    assert output.strip().splitlines()[-1] == DEMO_STOPPED
+    assert "Traceback" not in errors and "ERROR" not in errors, errors
+    assert took < 10, took  # measured: well under 2 s
+    assert all(isinstance(a, httpx.Response) and a.json()["ok"] for a in answers), answers  # answered, not cut
+
+
+async def test_ctrl_c_while_the_demo_is_starting_stops_it_cleanly_too(tmp_path: Path) -> None:
+    process = _launch([sys.executable, "-m", "bot.cli", "start"], _demo_env(tmp_path, 0))
+    try:
+        await asyncio.to_thread(_wait_for_line, process, "starting the local demo")
+        code, output, errors, _ = await asyncio.to_thread(_ctrl_c, process)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+    assert code == 0, errors
+    assert output.strip().splitlines()[-1] == DEMO_STOPPED
+    assert "Traceback" not in errors, errors
+
+
+@pytest.mark.parametrize(
+    "command", [["-m", "bot.cli", "demo"], pytest.param(["dev.py", "start"], marks=needs_dev_py)], ids=["lotse", "dev"]
+)
+def test_a_taken_port_is_one_clear_line_naming_the_setting(tmp_path: Path, command: list[str]) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run(
+            [sys.executable, *command],
+            env=_demo_env(tmp_path, port),
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+    assert result.returncode == 1
+    [line] = result.stderr.strip().splitlines()
+    assert f"port {port} on 127.0.0.1 is already in use" in line
+    assert "LOTSE_DEMO_PORT" in line
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+def _get_json(url: str) -> dict[str, object]:
+    with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 - a local http:// address
+        data: dict[str, object] = json.load(response)
+        return data

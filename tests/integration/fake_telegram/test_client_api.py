@@ -1,5 +1,6 @@
 """The client API refuses what Telegram would never deliver, with a clear 400, so that one odd input
-cannot wedge getUpdates; registered tokens only; the fake's clock; the time of every message."""
+cannot wedge getUpdates; registered tokens only; the fake's clock; the time of every message; the bot's
+answers to button presses; a stop that does not wait for long polls."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from telegram import Bot
 from telegram.error import BadRequest, InvalidToken
 
 from fake_telegram import BotObserver, FakeTelegramServer, TelegramUser
+from tests.helpers import eventually
 from tests.integration.fake_telegram.wire import RecordingBot, Wire
 
 ODD_BODIES: list[Any] = [
@@ -155,3 +157,69 @@ async def test_every_message_carries_the_time_it_was_recorded(
         assert edited["edited"] and edited["time"] >= bot_time
         with pytest.raises(BadRequest):
             await bot.send_message(1004, "<b>unclosed", parse_mode="HTML")
+
+
+async def test_the_bots_answer_to_a_button_press_is_kept_for_the_users_app(
+    telegram_server: FakeTelegramServer, token: str, wire: Wire
+) -> None:
+    """What a Telegram app shows after a press (answerCallbackQuery's text, as a notice or an alert): the
+    client API gives it per press, waiting for it like the app does."""
+    user = TelegramUser(telegram_server.url, token, 1005)
+    try:
+        await user.send("/start")
+        markup = {
+            "inline_keyboard": [[{"text": "Ja", "callback_data": "yes"}, {"text": "Nein", "callback_data": "no"}]]
+        }
+        await wire.call("sendMessage", chat_id=1005, text="Hat das geholfen?", reply_markup=markup)
+        question = await user.reply()
+        yes = await user.press(question, "Ja")
+        no = await user.press(question, "Nein")
+        path = f"/client/{token}/callback_answer"
+        not_yet = await wire.http.get(path, params={"callback_query_id": yes["id"]})
+        assert not_yet.json() == {"ok": True, "result": None}
+
+        waiting = asyncio.ensure_future(wire.http.get(path, params={"callback_query_id": yes["id"], "wait": 20}))
+        started = time.monotonic()
+        await wire.call("answerCallbackQuery", callback_query_id=yes["id"], text="Danke!")
+        answer = (await waiting).json()["result"]
+        assert time.monotonic() - started < 5  # answered when the bot answered, not after the wait
+        assert answer == {
+            "callback_query_id": yes["id"],
+            "text": "Danke!",
+            "show_alert": False,
+            "url": None,
+            "user_id": 1005,
+            "chat_id": 1005,
+            "message_id": question.message_id,
+        }
+        await wire.call("answerCallbackQuery", callback_query_id=no["id"], text="Schade.", show_alert="true")
+        alert = (await wire.http.get(path, params={"callback_query_id": no["id"], "wait": 1})).json()["result"]
+        assert alert["text"] == "Schade." and alert["show_alert"] is True
+        assert (await wire.state())["callback_answers"] == [answer, alert]  # the same records, in order
+
+        unknown = await wire.http.get(path, params={"callback_query_id": "404", "wait": 5})
+        assert unknown.status_code == 400 and "not found" in unknown.json()["description"]
+        assert (await wire.http.get(path)).status_code == 400
+    finally:
+        await user.aclose()
+
+
+async def test_stopping_the_server_answers_waiting_long_polls_at_once() -> None:
+    """A browser tab waiting for messages and a bot waiting in getUpdates get their (empty) answers when the
+    server stops, instead of holding the shutdown up until their connections are cut."""
+    token = "100003:stop-test"
+    server = FakeTelegramServer([token]).start_in_thread()
+    assert server.api is not None
+    async with httpx.AsyncClient(base_url=server.url, timeout=30) as http:
+        assert (await http.get(f"/client/{token}/state")).status_code == 200  # a kept-alive idle connection too
+        page = asyncio.ensure_future(http.get(f"/client/{token}/messages", params={"chat_id": 5, "wait": 25}))
+        bot = asyncio.ensure_future(http.post(f"/bot{token}/getUpdates", json={"timeout": 25}))
+        await eventually(lambda: server.api is not None and server.api.bot(token).polls_waiting == 1)
+        await asyncio.sleep(0.2)  # the page's poll is waiting too (it has no counter)
+        started = time.monotonic()
+        await asyncio.to_thread(server.stop)
+        stopped_in = time.monotonic() - started
+        page_answer, bot_answer = await asyncio.gather(page, bot)
+    assert page_answer.json() == {"ok": True, "result": []}
+    assert bot_answer.json() == {"ok": True, "result": []}
+    assert stopped_in < 0.9, stopped_in  # uvicorn would cut waiting requests after 1 s, with an error logged
