@@ -10,12 +10,13 @@ Two kinds of evidence, each with its own rule, so that everyday sentences do not
 - **acute danger** ("er atmet nicht", "the flat is on fire", "he is hitting me") is a phrase anywhere in a
   message, but only in the language the message is written in (the user's language, or the language the
   text is detected to be in): English "fire" inside a Turkish sentence ("fire vermek") is not a fire;
-- **violence** that may be habitual ("my husband hits me", which the domestic-violence entry answers) is
-  acute only with a word for now ("right now", "сейчас") or a cry for help in the same message.
+- **violence** that may be habitual ("my husband hits me", which the domestic-violence entry answers) and
+  alarm words that are harmless on their own ("knife", "gas", "thief") are acute only with a word for now
+  ("right now", "сейчас") or a cry for help in the same message ("помогите, роды начались").
 
 The word lists are content (`knowledge/data/emergency.yaml`); this module only applies them. Matching is
 on `normalize`d text: case, diacritics and letter variants folded. A danger phrase ending in `*` matches
-any word starting with it; a letter typed three or more times counts once ("hilfeee", "помогитеее"), and a
+any word starting with it; a letter typed twice or more counts once ("hilfeee", "schnelll"), and a
 word of a cry of four or more letters may have one typo ("hlife", "yardm edn").
 """
 
@@ -31,7 +32,7 @@ from rapidfuzz.distance import Levenshtein
 from intents.normalize import normalize
 
 MAX_CRY_WORDS = 12  # a longer message is not a bare cry (danger phrases still count in it)
-_REPEATED_LETTER = re.compile(r"([^\W\d_])\1{2,}")
+_REPEATED_LETTER = re.compile(r"([^\W\d_])\1+")
 
 
 @dataclass(frozen=True)
@@ -41,13 +42,13 @@ class EmergencyWords:
     cries: tuple[str, ...]
     fillers: tuple[str, ...] = ()
     danger: tuple[str, ...] = ()
-    violence: tuple[str, ...] = ()  # acute only together with a `now` word or a cry
+    alarm: tuple[str, ...] = ()  # acute only together with a `now` word or a cry
     now: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class EmergencyHit:
-    kind: Literal["cry", "danger", "violence"]
+    kind: Literal["cry", "danger", "alarm"]
     language: str  # whose word list it came from
     phrase: str
 
@@ -64,7 +65,7 @@ class EmergencyDetector:
         self._cries: list[tuple[tuple[str, ...], str]] = []  # (folded words, language), longest first
         fillers: set[str] = set()
         self._danger: dict[str, list[tuple[tuple[str, ...], str]]] = {}
-        self._violence: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+        self._alarm: dict[str, list[tuple[tuple[str, ...], str]]] = {}
         self._now: dict[str, list[tuple[tuple[str, ...], str]]] = {}
         for language, lists in words.items():
             for cry in lists.cries:
@@ -74,9 +75,11 @@ class EmergencyDetector:
             for filler in lists.fillers:
                 fillers.update(_fold(filler).split())
             self._danger[language] = _phrases(lists.danger)
-            self._violence[language] = _phrases(lists.violence)
+            self._alarm[language] = _phrases(lists.alarm)
             self._now[language] = _phrases(lists.now)
         self._cries.sort(key=lambda item: -len(item[0]))
+        alarm_words = {phrase for language in words for phrase, _ in _phrases(words[language].alarm)}
+        self._calls = [cry for cry, _ in self._cries if not cry[0].isdigit() and cry not in alarm_words]
         self._fillers = frozenset(fillers)
 
     def detect(self, text: str, languages: Iterable[str]) -> EmergencyHit | None:
@@ -91,16 +94,17 @@ class EmergencyDetector:
             phrase = _find(words, self._danger.get(language, ()))
             if phrase is not None:
                 return EmergencyHit("danger", language, phrase)
-            phrase = _find(words, self._violence.get(language, ()))
+            phrase = _find(words, self._alarm.get(language, ()))
             if phrase is not None and (_find(words, self._now.get(language, ())) or self._cry_inside(words)):
-                return EmergencyHit("violence", language, phrase)
+                return EmergencyHit("alarm", language, phrase)
         return None
 
     def _cry_inside(self, words: list[str]) -> bool:
+        """A call for help somewhere in the message ("help", "помогите"): not a number, and not a word that is
+        also an alarm word ("fire", "نار": "the rents here are fire" is no cry)."""
         return any(
-            _same_words(words[start : start + len(cry)], cry)
-            for cry, _ in self._cries
-            if not cry[0].isdigit()
+            tuple(words[start : start + len(cry)]) == cry  # exactly: "пологи" is no typo of "помоги"
+            for cry in self._calls
             for start in range(len(words) - len(cry) + 1)
         )
 

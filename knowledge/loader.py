@@ -265,10 +265,10 @@ class _EmergencyWordsModel(_Strict):
     cries: list[str] = Field(min_length=1)
     fillers: list[str] = Field(default_factory=list)
     danger: list[str] = Field(default_factory=list)
-    violence: list[str] = Field(default_factory=list)
+    alarm: list[str] = Field(default_factory=list)
     now: list[str] = Field(default_factory=list)
 
-    @field_validator("cries", "fillers", "danger", "violence", "now")
+    @field_validator("cries", "fillers", "danger", "alarm", "now")
     @classmethod
     def _words(cls, items: list[str]) -> list[str]:
         for item in items:
@@ -298,7 +298,7 @@ def _load_emergency_words(path: Path, found: _Collector) -> dict[str, EmergencyW
             found.add(path, line_of(raw, ("languages", lang)), f"unknown language {lang!r} (use `other`)")
     return {
         lang: EmergencyWords(
-            tuple(words.cries), tuple(words.fillers), tuple(words.danger), tuple(words.violence), tuple(words.now)
+            tuple(words.cries), tuple(words.fillers), tuple(words.danger), tuple(words.alarm), tuple(words.now)
         )
         for lang, words in model.languages.items()
     }
