@@ -68,7 +68,9 @@ def test_eval_prints_figures_and_json_lines(tmp_path: Path) -> None:
     assert re.search(r"out-of-scope rejection:\s+100\.0%", result.stdout)
     lines = [json.loads(line) for line in lotse("eval", str(cases), "--json").stdout.splitlines()]
     assert [line["entry"] for line in lines] == ["child-benefit", "bank-account", None]
-    assert all(set(line) == {"text", "lang", "expect", "entry", "score"} for line in lines)
+    # the stable keys, plus the decision (answer, suggest, none, emergency, small-talk) since issue 14
+    assert all(set(line) == {"text", "lang", "expect", "entry", "score", "decision"} for line in lines)
+    assert [line["decision"] for line in lines] == ["answer", "answer", "none"]
 
 
 def test_eval_reports_a_broken_file(tmp_path: Path) -> None:

@@ -11,11 +11,13 @@ from bot import services
 from bot.db import User
 
 
-async def test_language_choice_wins_over_telegram_and_detection(ctx) -> None:
+async def test_language_choice_wins_over_detection_which_wins_over_telegram(ctx) -> None:
     profile = await services.register_contact(ctx, 1, 1, "uk", "Hallo")
-    assert profile.is_new and profile.language == "uk" and not profile.language_chosen
+    assert profile.is_new and profile.language == "uk" and not profile.language_chosen  # too short to tell
     profile = await services.register_contact(ctx, 1, 1, "uk", "وين بعمل انملدونغ")
-    assert profile.language == "uk"  # Telegram's language code beats detection from the text
+    assert profile.language == "ar"  # a message clearly in Arabic beats Telegram's language code
+    profile = await services.register_contact(ctx, 1, 1, "uk", "انملدونغ")
+    assert profile.language == "ar"  # a short message that could be Arabic or Persian changes nothing
     chosen = await services.choose_language(ctx, 1, 1, "tr")
     assert chosen.language == "tr" and chosen.language_chosen
     again = await services.register_contact(ctx, 1, 1, "de", "Hallo")
