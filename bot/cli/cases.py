@@ -45,6 +45,8 @@ def _list(args: argparse.Namespace) -> int:
         print("no open cases" if not args.all else "no cases")
     for case in cases:
         flag = "person requested" if case.person_requested else "unanswered question"
+        if case.urgent:
+            flag = "URGENT (a cry for help or acute danger) · " + flag
         print(f"case {case.id} [{case.status}] {case.created_at:%Y-%m-%d %H:%M} UTC  language={case.language}  {flag}")
         for line in case.messages:
             delivery = f" ({line.delivery})" if line.delivery else ""
@@ -62,6 +64,7 @@ def _as_json(case: CaseSummary) -> dict[str, object]:
         "status": case.status,
         "reason": case.reason,
         "person_requested": case.person_requested,
+        "urgent": case.urgent,
         "language": case.language,
         "created_at": case.created_at.isoformat(),
         "messages": [
