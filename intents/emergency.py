@@ -134,8 +134,8 @@ def _phrases(phrases: Iterable[str]) -> list[tuple[tuple[str, ...], str]]:
 
 
 def _find(words: list[str], phrases: Iterable[tuple[tuple[str, ...], str]]) -> str | None:
-    """The first phrase whose words occur in `words` in order, with at most one other word between two of
-    them ("riecht stark nach gas", "ganz viel blut"); a phrase ending in * matches a word starting with it."""
+    """The first phrase whose words occur in `words` in order, with at most two other words between two of
+    them ("riecht ganz stark nach gas"); a phrase ending in * matches a word starting with it."""
     for phrase, original in phrases:
         prefix = original.endswith("*")
         for start, word in enumerate(words):
@@ -149,7 +149,7 @@ def _find(words: list[str], phrases: Iterable[tuple[tuple[str, ...], str]]) -> s
 def _rest_follows(words: list[str], index: int, rest: tuple[str, ...], prefix: bool) -> bool:
     if not rest:
         return True
-    for position in (index, index + 1):  # the next word, or the one after a single word in between
+    for position in (index, index + 1, index + 2):  # the next word, or one after one or two words between
         if position < len(words) and _word_matches(words[position], rest[0], prefix and len(rest) == 1):
             if _rest_follows(words, position + 1, rest[1:], prefix):
                 return True
