@@ -25,6 +25,8 @@ from pathlib import Path
 from intents.matcher import Matcher
 from intents.smalltalk import classify_small_talk
 
+DIRECT = ("answer", "emergency")  # shown at once, without a "did you mean" step (the card is the emergency entry)
+
 
 @dataclass(frozen=True)
 class EvalCase:
@@ -63,8 +65,7 @@ class EvalReport:
     @property
     def answered_directly(self) -> float:
         cases = self.in_scope
-        direct = ("answer", "emergency")  # the emergency card is the emergency entry, first and at once
-        return sum(r.entry == r.case.expect and r.decision in direct for r in cases) / len(cases) if cases else 0.0
+        return sum(r.entry == r.case.expect and r.decision in DIRECT for r in cases) / len(cases) if cases else 0.0
 
     @property
     def rejection_rate(self) -> float:
@@ -74,7 +75,7 @@ class EvalReport:
     @property
     def wrong_direct(self) -> list[EvalResult]:
         """Cases answered directly with an entry that is not the expected one (the worst outcome)."""
-        return [r for r in self.results if r.decision in ("answer", "emergency") and r.entry != r.case.expect]
+        return [r for r in self.results if r.decision in DIRECT and r.entry != r.case.expect]
 
     @property
     def cries(self) -> list[EvalResult]:

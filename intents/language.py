@@ -36,17 +36,18 @@ MIN_CONFIDENCE = 0.9
 
 def detect_language(text: str, candidates: Sequence[str]) -> str | None:
     """The most likely language of `text` among `candidates`, or None when it cannot tell."""
-    return _detect(text, candidates, confident=False)
+    return _detect(text, tuple(candidates), confident=False)
 
 
 def detect_language_confidently(text: str, candidates: Sequence[str]) -> str | None:
     """The language of `text` only when the evidence is strong: letters only one candidate uses (і, ы, پ, ş),
     or a text long enough that the statistical model is sure. A short ambiguous word ("анмельдунг", which
     Russian and Ukrainian spell alike) gives None: the conversation's language stays."""
-    return _detect(text, candidates, confident=True)
+    return _detect(text, tuple(candidates), confident=True)
 
 
-def _detect(text: str, candidates: Sequence[str], *, confident: bool) -> str | None:
+@lru_cache(maxsize=1024)  # one message is looked at several times (its sender's language, emergency, matching)
+def _detect(text: str, candidates: tuple[str, ...], *, confident: bool) -> str | None:
     letters = [c for c in text if c.isalpha()]
     if not letters:
         return None
@@ -60,7 +61,7 @@ def _detect(text: str, candidates: Sequence[str], *, confident: bool) -> str | N
             and not (chars & _ARABIC_ONLY and len(chars & _ARABIC_ONLY) > len(chars & _PERSIAN_LETTERS))
         ):
             return "fa"
-        pair = tuple(lang for lang in ("ar", "fa") if lang in candidates)
+        pair: tuple[str, ...] = tuple(lang for lang in ("ar", "fa") if lang in candidates)
     elif script == "cyrillic":
         if "uk" in candidates and chars & _UKRAINIAN_LETTERS and not chars & _RUSSIAN_LETTERS:
             return "uk"

@@ -233,7 +233,7 @@ class Matcher:
         if self.emergency is None:
             return None
         if detected is None:
-            detected = detect_language(text, self.emergency.languages)
+            detected = detect_language(text, self.languages)  # as match_question does: served from its cache
         return self.emergency.detect(text, [lang for lang in (language, detected) if lang])
 
     def emergency_result(self, language: str) -> MatchResult:
