@@ -140,3 +140,25 @@ def test_an_answer_shown_in_german_reads_in_order(kb: KnowledgeBase, language: s
     german = LocalizedEntry(text.title, text.answer, "de", False, True, "de")
     parts = _renderer(kb, language).answer_in_german(Answer(entry, german, 100.0, None))
     assert _problems([reply.html for reply in parts]) == []
+
+
+@pytest.mark.parametrize("language", RTL)
+def test_german_names_and_source_titles_read_whole(kb: KnowledgeBase, language: str) -> None:
+    """An organisation's German name ("Notruf: 112 (Feuerwehr, Rettungsdienst) · 110 (Polizei)",
+    "Hilfetelefon „Gewalt gegen Frauen“") and a source title are one left-to-right unit each: their parts
+    must not be ordered right to left around the separators and quotes between them."""
+    render = _renderer(kb, language)
+    shown_lines = []
+    for entry in kb.entries.values():
+        text = entry.texts[language]
+        localized = LocalizedEntry(text.title, text.answer, language, False, False, language)
+        for reply in render.answer(Answer(entry, localized, 90.0, 7)):
+            for line in _visible_lines(reply.html):
+                shown_lines.append("".join(c for c in get_display(line) if unicodedata.category(c) != "Cf"))
+    shown = "\n".join(shown_lines)
+    for org in kb.organisations.values():
+        if any(org.id in entry.organisations[:3] for entry in kb.entries.values()):
+            assert org.name in shown, org.name
+    for entry in kb.entries.values():
+        for source in entry.sources:
+            assert source.title in shown, source.title

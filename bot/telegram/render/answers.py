@@ -39,7 +39,10 @@ class AnswerScreens(RendererBase):
         blocks.append("<b>" + escape(text.title) + "</b>")
         blocks.append(escape(text.answer))
         blocks.append(self.contacts(self.kb.organisations_of(entry)[:MAX_CONTACTS]))
-        sources = " · ".join(f'<a href="{escape(s.url, quote=True)}">{escape(s.title)}</a>' for s in entry.sources)
+        # German titles and names are one left-to-right unit each in a right-to-left chat (free_text)
+        sources = " · ".join(
+            f'<a href="{escape(s.url, quote=True)}">{self.free_text(s.title)}</a>' for s in entry.sources
+        )
         blocks.append(escape(_("Source:")) + " " + sources)
         checked = escape(_("Checked on {date}").format(date=medium_date(entry.reviewed, self.language)))
         if text.machine:
@@ -83,7 +86,7 @@ class AnswerScreens(RendererBase):
         lines = ["<b>" + escape(_("Contact")) + "</b>"]
         for org in organisations:
             label = org.label(self.language)
-            head = "• <b>" + escape(org.name) + "</b>" + (" – " + escape(label) if label else "")
+            head = "• <b>" + self.free_text(org.name) + "</b>" + (" – " + escape(label) if label else "")
             details = [escape(v) for v in (org.address, org.phone and "☎ " + org.phone, org.email) if v]
             hours = opening_hours(org, self.language, _("open 24 hours, every day"))
             if hours:
