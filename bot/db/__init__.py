@@ -2,9 +2,15 @@
 
 from bot.db.engine import Database, alembic_config, dialect_insert, rows_affected
 from bot.db.models import (
+    AuditEntry,
     Base,
+    CannedReply,
     Case,
+    CaseFile,
     CaseMessage,
+    CaseMessageKind,
+    CaseOutcome,
+    CasePriority,
     CaseReason,
     CaseStatus,
     GroupNotice,
@@ -15,6 +21,9 @@ from bot.db.models import (
     QuestionLog,
     QuestionOutcome,
     Sender,
+    StaffAccount,
+    StaffRole,
+    StaffSession,
     TranslationCacheEntry,
     TranslationOrigin,
     User,
@@ -23,9 +32,15 @@ from bot.db.models import (
 from bot.db.translation_cache import SqlTranslationStore
 
 __all__ = [
+    "AuditEntry",
     "Base",
+    "CannedReply",
     "Case",
+    "CaseFile",
     "CaseMessage",
+    "CaseMessageKind",
+    "CaseOutcome",
+    "CasePriority",
     "CaseReason",
     "CaseStatus",
     "Database",
@@ -38,6 +53,9 @@ __all__ = [
     "QuestionOutcome",
     "Sender",
     "SqlTranslationStore",
+    "StaffAccount",
+    "StaffRole",
+    "StaffSession",
     "TranslationCacheEntry",
     "TranslationOrigin",
     "User",

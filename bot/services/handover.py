@@ -21,6 +21,7 @@ from sqlalchemy.orm import selectinload
 from bot.db import (
     Case,
     CaseMessage,
+    CasePriority,
     CaseReason,
     CaseStatus,
     Message,
@@ -157,7 +158,7 @@ async def list_cases(ctx: ServiceContext, status: CaseStatus | None = CaseStatus
             select(Case, User.telegram_user_id)
             .join(User, User.id == Case.user_id)
             .options(selectinload(Case.messages))
-            .order_by(Case.urgent.desc(), Case.id.desc())
+            .order_by(Case.priority.desc(), Case.id.desc())
         )
         if status:
             query = query.where(Case.status == status)
@@ -173,7 +174,7 @@ async def list_cases(ctx: ServiceContext, status: CaseStatus | None = CaseStatus
             language=case.language,
             created_at=case.created_at,
             telegram_user_id=telegram_user_id,
-            urgent=case.urgent,
+            urgent=case.priority == CasePriority.URGENT,
             messages=[
                 CaseLine(
                     m.sender,
@@ -271,7 +272,7 @@ async def mark_open_case_urgent(session: AsyncSession, profile: UserProfile) -> 
     case_id: int | None = await session.scalar(
         update(Case)
         .where(Case.user_id == profile.id, Case.status == CaseStatus.OPEN)
-        .values(urgent=True)
+        .values(priority=CasePriority.URGENT)
         .returning(Case.id)
     )
     return case_id

@@ -6,7 +6,7 @@ code fails at the database instead of writing a state nobody handles.
 
 from __future__ import annotations
 
-from enum import StrEnum
+from enum import IntEnum, StrEnum
 
 import sqlalchemy as sa
 
@@ -23,8 +23,39 @@ class CaseStatus(StrEnum):
 
 
 class CaseReason(StrEnum):
-    TALK_TO_PERSON = "talk_to_person"  # the user asked for a person
-    UNANSWERED = "unanswered"  # the bot had no checked answer
+    TALK_TO_PERSON = "talk_to_person"  # the user asked for a person (the only way a case opens now)
+    UNANSWERED = "unanswered"  # before 0007: the bot had no checked answer (such cases are kept, not made)
+
+
+class CasePriority(IntEnum):
+    """The queue's order: urgent (a cry for help during the hand-over) before high (a sensitive topic)."""
+
+    NORMAL = 0
+    HIGH = 1
+    URGENT = 2
+
+
+class CaseOutcome(StrEnum):
+    """How staff closed a case (or the user withdrew it)."""
+
+    RESOLVED = "resolved"
+    REFERRED = "referred"  # referred to another office
+    NO_RESPONSE = "no_response"
+    WITHDRAWN = "withdrawn"
+    DUPLICATE = "duplicate"
+
+
+class CaseMessageKind(StrEnum):
+    TEXT = "text"
+    PHOTO = "photo"
+    DOCUMENT = "document"
+    NOTE = "note"  # an internal note of staff: the user never sees it
+    EVENT = "event"  # claimed, assigned, closed, reopened, rated: shown in the case's history
+
+
+class StaffRole(StrEnum):
+    ADMIN = "admin"  # everything, plus staff accounts, canned replies and the audit log
+    COORDINATOR = "coordinator"  # the queue, cases, the knowledge-gap report
 
 
 class TranslationOrigin(StrEnum):
@@ -49,6 +80,8 @@ class OutboxKind(StrEnum):
     """What an outbox row sends (reminders, broadcasts and staff notifications join in later issues)."""
 
     STAFF_REPLY = "staff_reply"
+    STAFF_JOINED = "staff_joined"  # "a person has joined" (a first name or a role)
+    CASE_CLOSED = "case_closed"  # the case was closed: a 1-5 rating with buttons
 
 
 class OutboxStatus(StrEnum):
