@@ -15,6 +15,7 @@ from bot.db import (
     StaffRole,
     TranslationOrigin,
 )
+from bot.services.canned import Canned, canned_replies, delete_canned, save_canned, seed_canned_replies
 from bot.services.case_translation import StaffReply, staff_reply_to_send, translate_waiting_messages
 from bot.services.casework import (
     CaseEntry,
@@ -69,6 +70,7 @@ from bot.services.errors import (
     UnknownQuestion,
     UnsupportedLanguage,
 )
+from bot.services.gaps import GapGroup, knowledge_gaps
 from bot.services.handover import (
     CaseInfo,
     CaseLine,
@@ -112,6 +114,7 @@ from bot.services.users import (
 
 __all__ = [
     "Answer",
+    "Canned",
     "CaseEntry",
     "CaseInfo",
     "CaseLine",
@@ -131,6 +134,7 @@ __all__ = [
     "ExpectedAnswer",
     "FileInfo",
     "Forwarded",
+    "GapGroup",
     "HandoverState",
     "InvalidInput",
     "LocalizedEntry",
@@ -165,6 +169,7 @@ __all__ = [
     "UserProfile",
     "add_note",
     "assign_case",
+    "canned_replies",
     "case_file",
     "case_queue",
     "case_view",
@@ -173,12 +178,14 @@ __all__ = [
     "claim_case",
     "claim_due",
     "close_case",
+    "delete_canned",
     "delivery_states",
+    "expected_answer",
     "first_group_notice_today",
     "forward_file",
     "handle_question",
-    "expected_answer",
     "handover_state",
+    "knowledge_gaps",
     "known_language",
     "list_cases",
     "list_outbox",
@@ -197,6 +204,8 @@ __all__ = [
     "request_person",
     "resume_bot",
     "retry",
+    "save_canned",
+    "seed_canned_replies",
     "set_priority",
     "set_reachable",
     "show_entry",

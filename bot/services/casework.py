@@ -31,6 +31,7 @@ from bot.db import (
     TranslationOrigin,
     User,
 )
+from bot.services.canned import curated_canned
 from bot.services.context import ServiceContext
 from bot.services.errors import CaseNotFound, EmptyText, InvalidInput, NotFound
 from bot.services.handover import QueuedReply, staff_reply_key
@@ -370,6 +371,8 @@ async def reply_to_case(ctx: ServiceContext, case_id: int, text: str, author_id:
         case, user = row
         if author_id is not None and case.assigned_to_id is None:
             await assign_in(session, ctx.now(), case, await _staff(session, author_id), author_id)
+        language = user.language or case.language
+        curated = await curated_canned(session, text, language)  # a canned reply sent unchanged
         message = CaseMessage(
             case_id=case.id,
             sender=Sender.STAFF,
@@ -377,8 +380,9 @@ async def reply_to_case(ctx: ServiceContext, case_id: int, text: str, author_id:
             text=text,
             language=STAFF_LANGUAGE,
             author_id=author_id,
-            translation_language=user.language or case.language,
-            translation_origin=TranslationOrigin.PENDING,
+            translation_language=language,
+            translated_text=curated,
+            translation_origin=TranslationOrigin.CURATED if curated else TranslationOrigin.PENDING,
             created_at=ctx.now(),
         )
         session.add(message)
