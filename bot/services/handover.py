@@ -83,6 +83,9 @@ class CaseSummary:
     telegram_user_id: int
     urgent: bool
     messages: list[CaseLine]
+    priority: CasePriority = CasePriority.NORMAL
+    topic: str | None = None
+    outcome: CaseOutcome | None = None
 
 
 @dataclass(frozen=True)
@@ -224,6 +227,9 @@ async def list_cases(ctx: ServiceContext, status: CaseStatus | None = CaseStatus
             created_at=case.created_at,
             telegram_user_id=telegram_user_id,
             urgent=case.priority == CasePriority.URGENT,
+            priority=CasePriority(case.priority),
+            topic=case.topic,
+            outcome=case.outcome,
             messages=[
                 CaseLine(
                     m.sender,
