@@ -129,3 +129,46 @@ async def _staff_member(bot: RunningBot, name: str) -> int:
         session.add(account)
         await session.flush()
         return account.id
+
+
+PNG = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
+    b"\x00\x00\x00\rIDATx\x9cc\xf8\xcf\xc0\xf0\x1f\x00\x05\x00\x01\xff\x89\x99=\x1d\x00\x00\x00\x00IEND\xaeB`\x82"
+)
+
+
+async def test_a_photo_of_a_letter_reaches_the_case_during_a_hand_over_and_a_person_is_offered_otherwise(
+    bot: RunningBot,
+) -> None:
+    user = bot.user(language_code="uk")
+    await user.send_photo(PNG, caption="лист")
+    offer = await user.reply()  # no hand-over yet: text please, and a person can look at letters
+    assert "Поговорити з людиною" in offer.button_texts
+    assert await services.list_cases(bot.ctx) == []
+
+    await user.press(offer, "Поговорити з людиною")
+    await user.reply()
+    await user.send_photo(PNG, caption="лист з Jobcenter")
+    received = await user.reply()
+    await user.send_document(b"%PDF-1.4 letter", "Bescheid <b>.pdf")
+    received_again = await user.reply()
+    (case,) = await services.list_cases(bot.ctx)
+    assert str(case.id) in received.text and str(case.id) in received_again.text
+    view = await services.case_view(bot.ctx, case.id)
+    photo, document = [m for m in view.messages if m.files]
+    assert photo.kind is services.CaseMessageKind.PHOTO and "лист з Jobcenter" in photo.text
+    assert document.files[0].file_name == "Bescheid <b>.pdf" and document.files[0].media_type == "application/pdf"
+    stored = await services.case_file(bot.ctx, photo.files[0].id)
+    assert stored.content == PNG and stored.case_id == case.id
+
+
+async def test_a_file_over_the_limit_is_refused_with_the_limit_named(bot: RunningBot) -> None:
+    user = bot.user(language_code="en")
+    await user.send("/person")
+    await user.reply()
+    limit = int(bot.ctx.settings.handover.max_file_mb * 1024 * 1024)
+    await user.send_document(b"x" * (limit + 1), "scan.pdf")
+    refused = await user.reply()
+    assert "too large" in refused.text and f"{bot.ctx.settings.handover.max_file_mb:g} MB" in refused.text
+    view = await services.case_view(bot.ctx, (await services.list_cases(bot.ctx))[0].id)
+    assert not any(m.files for m in view.messages)
