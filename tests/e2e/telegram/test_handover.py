@@ -123,9 +123,7 @@ async def _staff_member(bot: RunningBot, name: str) -> int:
     from bot.db import StaffAccount, StaffRole
 
     async with bot.ctx.db.session() as session, session.begin():
-        account = StaffAccount(
-            username=name.lower(), display_name=name, password_hash="-", role=StaffRole.COORDINATOR
-        )
+        account = StaffAccount(username=name.lower(), display_name=name, password_hash="-", role=StaffRole.COORDINATOR)
         session.add(account)
         await session.flush()
         return account.id

@@ -9,9 +9,7 @@ import pytest
 from bot import services
 
 
-async def test_an_unanswered_question_opens_no_case_but_asking_for_a_person_brings_the_conversation(
-    ctx, clock
-) -> None:
+async def test_an_unanswered_question_opens_no_case_but_asking_for_a_person_brings_the_conversation(ctx, clock) -> None:
     profile = await services.register_contact(ctx, 6, 6, "en")
     await services.handle_question(ctx, profile, "how much is kindergeld")
     clock.advance(minutes=1)
