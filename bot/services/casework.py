@@ -12,9 +12,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import Select, and_, func, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
 
 from bot.db import (
     Case,
@@ -134,14 +133,6 @@ class StoredFile:
     content: bytes
 
 
-def _first_user_message() -> Select[int, int]:
-    return (
-        select(CaseMessage.case_id, func.min(CaseMessage.id).label("first_id"))
-        .where(CaseMessage.sender == Sender.USER, CaseMessage.kind == CaseMessageKind.TEXT)
-        .group_by(CaseMessage.case_id)
-    )
-
-
 async def case_queue(
     ctx: ServiceContext, where: QueueFilter = QueueFilter(), *, limit: int = QUEUE_PAGE, offset: int = 0
 ) -> QueuePage:
@@ -157,44 +148,53 @@ async def case_queue(
         conditions.append(Case.assigned_to_id.is_(None))
     elif where.assignee_id is not None:
         conditions.append(Case.assigned_to_id == where.assignee_id)
-    first = _first_user_message().subquery()
-    message = aliased(CaseMessage)
     waiting_since = func.coalesce(Case.last_user_message_at, Case.created_at)
-    query = (
-        select(Case, StaffAccount.display_name, message)
+    page = (
+        select(Case, StaffAccount.display_name)
         .outerjoin(StaffAccount, StaffAccount.id == Case.assigned_to_id)
-        .outerjoin(first, first.c.case_id == Case.id)
-        .outerjoin(message, message.id == first.c.first_id)
         .where(*conditions)
         .order_by(Case.priority.desc(), waiting_since, Case.id)
         .limit(limit)
         .offset(offset)
     )
     async with ctx.db.session() as session:
-        rows = (await session.execute(query)).all()
+        rows = (await session.execute(page)).all()
+        # The first message of the page's cases only: one small indexed query, not a scan of every message
+        first_ids = (
+            select(func.min(CaseMessage.id))
+            .where(
+                CaseMessage.case_id.in_([case.id for case, _ in rows]),
+                CaseMessage.sender == Sender.USER,
+                CaseMessage.kind == CaseMessageKind.TEXT,
+            )
+            .group_by(CaseMessage.case_id)
+        )
+        firsts = {m.case_id: m for m in await session.scalars(select(CaseMessage).where(CaseMessage.id.in_(first_ids)))}
         total = await session.scalar(select(func.count()).select_from(Case).where(*conditions)) or 0
         languages = list(await session.scalars(select(Case.language).distinct().order_by(Case.language)))
         topics = list(
             await session.scalars(select(Case.topic).where(Case.topic.is_not(None)).distinct().order_by(Case.topic))
         )
-    items = [
-        QueueItem(
-            id=case.id,
-            status=case.status,
-            priority=CasePriority(case.priority),
-            language=case.language,
-            topic=case.topic,
-            created_at=case.created_at,
-            waiting_since=case.last_user_message_at or case.created_at,
-            assignee=assignee,
-            first_message=first_message.text if first_message else None,
-            first_message_german=first_message.translated_text if first_message else None,
-            first_message_machine=bool(first_message and first_message.translation_origin is TranslationOrigin.MACHINE),
-            outcome=case.outcome,
-            rating=case.rating,
+    items = []
+    for case, assignee in rows:
+        first = firsts.get(case.id)
+        items.append(
+            QueueItem(
+                id=case.id,
+                status=case.status,
+                priority=CasePriority(case.priority),
+                language=case.language,
+                topic=case.topic,
+                created_at=case.created_at,
+                waiting_since=case.last_user_message_at or case.created_at,
+                assignee=assignee,
+                first_message=first.text if first else None,
+                first_message_german=first.translated_text if first else None,
+                first_message_machine=bool(first and first.translation_origin is TranslationOrigin.MACHINE),
+                outcome=case.outcome,
+                rating=case.rating,
+            )
         )
-        for case, assignee, first_message in rows
-    ]
     return QueuePage(items, total, languages, [topic for topic in topics if topic])
 
 
