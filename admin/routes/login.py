@@ -57,7 +57,8 @@ async def login(
 @router.post("/logout")
 async def logout(request: Request, ctx: Ctx, login: SignedIn) -> Response:
     await services.logout(ctx, login.token)
-    response = RedirectResponse("/login?logged_out=1", status_code=303)
+    # the login page in the language the person just used
+    response = RedirectResponse(f"/login?logged_out=1&lang={login.staff.interface_language}", status_code=303)
     clear_cookie(response, request.scope, ctx.settings.admin, SESSION_COOKIE)
     return response
 

@@ -51,7 +51,7 @@ async def test_log_in_and_out(client, ctx, admin_account) -> None:
     assert "Angemeldet als Leitung" in text_of(queue.text)
     assert 'aria-current="page">Warteschlange</a>' in queue.text
     answer = await client.post("/logout", data={"csrf_token": token}, headers=HTML)
-    assert answer.status_code == 303 and answer.headers["location"] == "/login?logged_out=1"
+    assert answer.status_code == 303 and answer.headers["location"] == "/login?logged_out=1&lang=de"
     assert "lotse_session" not in client.cookies
     assert "Sie sind abgemeldet." in (await client.get(answer.headers["location"])).text
     assert (await client.get("/", headers=HTML)).status_code == 303
