@@ -103,6 +103,17 @@ class OutboxSettings(Group):
     give_up_hours: float = Field(default=24.0, gt=0, description="a message still failing after this is given up")
 
 
+class HandoverSettings(Group):
+    """Hand-overs to a person: reopening, and the files a newcomer may send to the team."""
+
+    env_prefix = "HANDOVER_"
+
+    reopen_hours: float = Field(
+        default=72.0, ge=0, description="a closed case reopens when the user writes again within this time"
+    )
+    max_file_mb: float = Field(default=10.0, gt=0, le=20, description="largest photo or document kept with a case")
+
+
 class DemoSettings(Group):
     """The local demo (no token): where the fake Bot API and the browser chat listen."""
 
@@ -155,6 +166,7 @@ GROUPS: dict[str, type[Group]] = {
     "matching": MatchingSettings,
     "retention": RetentionSettings,
     "outbox": OutboxSettings,
+    "handover": HandoverSettings,
     "demo": DemoSettings,
     "admin": AdminSettings,
 }
@@ -176,6 +188,7 @@ class Settings(BaseSettings):
     matching: MatchingSettings = MatchingSettings()
     retention: RetentionSettings = RetentionSettings()
     outbox: OutboxSettings = OutboxSettings()
+    handover: HandoverSettings = HandoverSettings()
     demo: DemoSettings = DemoSettings()
     admin: AdminSettings = AdminSettings()
 

@@ -1,6 +1,7 @@
 """HTTP face of the fake Bot API: Telegram's URL scheme for the bot, a client API for users.
 
 - `POST|GET /bot<token>/<method>`: the Bot API, accepting query strings, form, multipart and JSON bodies.
+- `GET /file/bot<token>/<file_path>`: Telegram's file server, for the `file_path` of getFile.
 - `/client/<token>/...`: what a Telegram app would do for a user (send, press a button, read the chat),
   used by the test driver and by the demo's browser chat at `/` (see `fake_telegram.client`).
 """
@@ -30,6 +31,7 @@ DISCONNECT_CHECK = 0.25  # seconds between checks whether a waiting bot is still
 class UploadedFile:
     filename: str
     content: bytes
+    content_type: str = ""
 
 
 async def _params(request: Request) -> dict[str, Any]:
@@ -49,7 +51,8 @@ async def _params(request: Request) -> dict[str, Any]:
         form = await request.form()
         for key, value in form.multi_items():
             if hasattr(value, "read"):
-                params[key] = UploadedFile(getattr(value, "filename", "") or key, await value.read())
+                name = getattr(value, "filename", "") or key
+                params[key] = UploadedFile(name, await value.read(), getattr(value, "content_type", "") or "")
             else:
                 params[key] = value
     return params
@@ -88,6 +91,13 @@ def create_app(api: FakeBotApi, *, with_web_chat: bool = True, web_chat_token: s
             return Response(status_code=499)  # nobody reads it
         return JSONResponse({"ok": True, "result": result})
 
+    async def file_server(request: Request) -> Response:
+        try:
+            file = api.download(request.path_params["token"], request.path_params["file_path"])
+        except BotApiError as exc:
+            return JSONResponse(exc.payload(), status_code=exc.error_code)
+        return Response(file.content, media_type=file.content_type, headers={"X-Content-Type-Options": "nosniff"})
+
     async def web_chat(request: Request) -> Response:
         return FileResponse(STATIC_DIR / "chat.html", headers={"Cache-Control": "no-store"})
 
@@ -100,7 +110,11 @@ def create_app(api: FakeBotApi, *, with_web_chat: bool = True, web_chat_token: s
     async def web_chat_config(request: Request) -> Response:
         return JSONResponse({"token": web_chat_token})
 
-    routes = [Route("/bot{token}/{method}", bot_method, methods=["GET", "POST"]), *client_routes(api)]
+    routes = [
+        Route("/bot{token}/{method}", bot_method, methods=["GET", "POST"]),
+        Route("/file/bot{token}/{file_path:path}", file_server, methods=["GET"]),
+        *client_routes(api),
+    ]
     if with_web_chat:
         routes += [
             Route("/", web_chat),

@@ -16,6 +16,7 @@ from typing import Any
 from fake_telegram import updates
 from fake_telegram.errors import BotApiError, bad_request
 from fake_telegram.faults import Fault
+from fake_telegram.files import StoredFile
 from fake_telegram.limits import RateLimits
 from fake_telegram.methods import METHODS
 from fake_telegram.spec import ParameterError, coerce_params, method_fields
@@ -107,7 +108,21 @@ class FakeBotApi:
             await asyncio.sleep(fault.delay)
         return result
 
+    # --- the file server -------------------------------------------------------------------------
+
+    def download(self, token: str, file_path: str) -> StoredFile:
+        """A file as Telegram's file server gives it to the bot (`/file/bot<token>/<file_path>`): 401 for
+        an unknown token, 404 for a path getFile did not give this bot."""
+        return self.bot(token).files.download(file_path)
+
     # --- the user side (test driver, browser chat) -----------------------------------------------
+
+    def file(self, token: str, file_id: str) -> StoredFile:
+        """A file in one of the bot's chats, as a user's app downloads it (any size); 400 if unknown."""
+        file = self.bot(token).files.by_id.get(file_id)
+        if file is None:
+            raise bad_request("invalid file_id")
+        return file
 
     async def user_sends(self, token: str, user_id: int | None, **message: Any) -> dict[str, Any]:
         """See `fake_telegram.updates.user_sends`."""

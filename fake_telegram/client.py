@@ -1,8 +1,9 @@
 """The client API, `/client/<token>/...`: what a Telegram app does for users, plus test controls.
 
-Users: `send` (text, media, commands; in a group or as a channel post with `chat`), `edit`, `press`,
-`block`. Reading: `messages` (a chat's messages, both sides), `callback_answer` (the bot's answer to one
-button press: the notice a Telegram app shows), `state` (calls, callback answers, ...).
+Users: `send` (text, media, commands; in a group or as a channel post with `chat`; a photo or document
+with its bytes as multipart/form-data), `edit`, `press`, `block`. Reading: `messages` (a chat's messages,
+both sides), `file` (a file's bytes, as a user's app downloads it), `callback_answer` (the bot's answer to
+one button press: the notice a Telegram app shows), `state` (calls, callback answers, files, ...).
 Controls: `fail` and `fail/clear` (faults), `advance` (the bot's clock).
 
 Everything a client sends is checked here (JSON types, ranges, valid Unicode, Telegram's lengths) and
@@ -12,9 +13,13 @@ refused with 400 and the reason, so that nothing python-telegram-bot cannot pars
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Awaitable, Callable
 from typing import Any
+from urllib.parse import quote
 
+from starlette.datastructures import UploadFile
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -22,11 +27,15 @@ from starlette.routing import Route
 from fake_telegram.botapi import FakeBotApi
 from fake_telegram.errors import BotApiError, bad_request
 from fake_telegram.faults import fault_from_body
+from fake_telegram.files import MAX_FILE_NAME, MAX_UPLOAD_SIZE, Upload
 from fake_telegram.html import utf16_len
 from fake_telegram.updates import MEDIA_KINDS
 
 USER_ID_LIMIT = 2**52  # Telegram's ids fit in 52 bits
 MAX_USER_TEXT = 4096
+MAX_CAPTION = 1024
+UPLOAD_KINDS = ("photo", "document")
+_MIME_RE = re.compile(r"[a-z0-9][a-z0-9!#$&^_.+-]{0,126}/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}")
 MAX_NAME = 64
 MAX_TITLE = 128
 MAX_CALLBACK_DATA = 64
@@ -42,12 +51,18 @@ def client_routes(api: FakeBotApi) -> list[Route]:
         return str(request.path_params["token"])
 
     async def send(request: Request) -> Response:
-        body = await _json(request)
+        upload = None
+        if request.headers.get("content-type", "").startswith("multipart/form-data"):
+            body, upload = await _form(request)
+        else:
+            body = await _json(request)
         chat = _chat(body.get("chat"))
         channel = chat is not None and chat["type"] == "channel"
-        kind = body.get("kind") or "text"
+        kind = body.get("kind") or ("document" if upload is not None else "text")
         if kind != "text" and kind not in MEDIA_KINDS:
             raise bad_request(f"kind must be text or one of {', '.join(MEDIA_KINDS)}")
+        if upload is not None and kind not in UPLOAD_KINDS:
+            raise bad_request(f"a file is sent as kind {' or '.join(UPLOAD_KINDS)}")
         message = await api.user_sends(
             token(request),
             None if channel and "user_id" not in body else _user_id(body),
@@ -57,8 +72,20 @@ def client_routes(api: FakeBotApi) -> list[Route]:
             kind=kind,
             chat=chat,
             reply_to_message_id=_optional_int(body.get("reply_to_message_id"), "reply_to_message_id", 1, 2**31),
+            caption=_optional_text(body.get("caption"), "caption", MAX_CAPTION),
+            upload=upload,
         )
         return _ok(message)
+
+    async def file(request: Request) -> Response:
+        file_id = request.query_params.get("file_id", "")
+        if not file_id:
+            raise bad_request("file_id is required")
+        stored = api.file(token(request), file_id)
+        headers = {"X-Content-Type-Options": "nosniff", "Cache-Control": "private, max-age=3600"}
+        if not stored.content_type.startswith("image/"):  # saved, not opened, by the browser
+            headers["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(stored.file_name or file_id)}"
+        return Response(stored.content, media_type=stored.content_type, headers=headers)
 
     async def edit(request: Request) -> Response:
         body = await _json(request)
@@ -127,6 +154,7 @@ def client_routes(api: FakeBotApi) -> list[Route]:
                 "faults": dict(bot.faults.fired),
                 "rate_limited": dict(bot.limits.hits),
                 "clock_offset": bot.clock_offset,
+                "files": [file.summary() for file in bot.files.by_id.values()],
             }
         )
 
@@ -153,6 +181,7 @@ def client_routes(api: FakeBotApi) -> list[Route]:
         Route("/client/{token}/messages", _answering(messages), methods=["GET"]),
         Route("/client/{token}/callback_answer", _answering(callback_answer), methods=["GET"]),
         Route("/client/{token}/state", _answering(state), methods=["GET"]),
+        Route("/client/{token}/file", _answering(file), methods=["GET"]),
         Route("/client/{token}/fail", _answering(fail), methods=["POST"]),
         Route("/client/{token}/fail/clear", _answering(fail_clear), methods=["POST"]),
         Route("/client/{token}/advance", _answering(advance), methods=["POST"]),
@@ -210,6 +239,60 @@ async def _json(request: Request) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise bad_request("the body must be a JSON object")
     return data
+
+
+async def _form(request: Request) -> tuple[dict[str, Any], Upload]:
+    """A multipart/form-data `send`: the fields as `send` takes them in JSON (`chat` as JSON text) and the
+    file, in the part `file`, with the name and MIME type the client gives it."""
+    try:
+        form = await request.form(max_files=1, max_fields=20)
+    except HTTPException as exc:
+        raise bad_request(f"can't parse the form: {exc.detail}") from None
+    body: dict[str, Any] = {}
+    upload: Upload | None = None
+    for key, value in form.multi_items():
+        if isinstance(value, UploadFile):
+            if key != "file":
+                raise bad_request("the file goes in the form field 'file'")
+            if value.size is not None and value.size > MAX_UPLOAD_SIZE:
+                raise bad_request(f"the file is larger than {MAX_UPLOAD_SIZE >> 20} MB, the most this fake takes")
+            content = await value.read()
+            if not content:
+                raise bad_request("file must be non-empty")
+            upload = Upload(content, _file_name(value.filename), _mime_type(value.content_type))
+        elif value == "":  # an empty form field is one not given
+            continue
+        elif key in ("user_id", "reply_to_message_id"):
+            body[key] = _number_text(value) if value.isascii() and value.strip("-").isdigit() else value
+        elif key == "chat":
+            try:
+                body[key] = json.loads(value)
+            except json.JSONDecodeError:
+                raise bad_request("chat must be a JSON object with id, type and title") from None
+        else:
+            body[key] = value
+    if upload is None:
+        raise bad_request("there is no file in the request (form field 'file')")
+    return body, upload
+
+
+def _file_name(value: str | None) -> str | None:
+    """The name of an uploaded file, without any folders, as Telegram keeps it (None: not given)."""
+    if not value:
+        return None
+    name = value.replace("\\", "/").rsplit("/", 1)[-1].strip()
+    if not name:
+        return None
+    _utf8(name, "file name")
+    if "\0" in name or len(name) > MAX_FILE_NAME:
+        raise bad_request(f"the file name must be 1-{MAX_FILE_NAME} characters without NUL")
+    return name
+
+
+def _mime_type(value: str | None) -> str | None:
+    """The MIME type a client gives (parameters dropped), if it looks like one."""
+    mime_type = (value or "").split(";", 1)[0].strip().lower()
+    return mime_type if _MIME_RE.fullmatch(mime_type) else None
 
 
 def _int(value: Any, name: str, low: int, high: int) -> int:

@@ -6,6 +6,8 @@ It talks to the fake server's client API over real HTTP.
 
 from __future__ import annotations
 
+import json
+import mimetypes
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -60,6 +62,26 @@ class _Chat:
         if not data.get("ok"):
             raise DriverError(f"{path}: {data.get('description')}")
         return data["result"]
+
+    async def _post_file(self, path: str, fields: dict[str, Any], file: tuple[str, bytes, str]) -> Any:
+        """A multipart/form-data request: `fields` (None left out, objects as JSON) and one file part."""
+        data = {
+            key: json.dumps(value) if isinstance(value, dict) else str(value)
+            for key, value in fields.items()
+            if value is not None
+        }
+        response = await self._http.post(path, data=data, files={"file": file})
+        answer = response.json()
+        if not answer.get("ok"):
+            raise DriverError(f"{path}: {answer.get('description')}")
+        return answer["result"]
+
+    async def download(self, file_id: str) -> bytes:
+        """A file's bytes, as a user's Telegram app downloads it from the chat (any size, no getFile)."""
+        response = await self._http.get("/file", params={"file_id": file_id})
+        if response.status_code != 200:
+            raise DriverError(f"/file: {response.json().get('description')}")
+        return response.content
 
     async def replies(self, count: int = 1, timeout: float = 15.0) -> list[BotMessage]:
         """Wait until the bot has sent or edited `count` messages since the last call; return them."""
@@ -128,9 +150,57 @@ class TelegramUser(_Chat):
             body["reply_to_message_id"] = reply_to
         return await self._post("/send", body)
 
-    async def send_media(self, kind: str) -> dict[str, Any]:
-        """Send a sticker, photo, voice, location, document or video."""
-        return await self._post("/send", {**self._me(), "kind": kind})
+    async def send_media(self, kind: str, *, caption: str | None = None) -> dict[str, Any]:
+        """Send a sticker, photo, voice, location, document or video with placeholder content (a 320x240
+        PNG for a photo, a one-page scan.pdf for a document); a caption for a photo, document, video, voice."""
+        body: dict[str, Any] = {**self._me(), "kind": kind}
+        if caption is not None:
+            body["caption"] = caption
+        return await self._post("/send", body)
+
+    async def send_photo(
+        self,
+        content: bytes,
+        *,
+        file_name: str = "photo.jpg",
+        mime_type: str | None = None,
+        caption: str | None = None,
+        chat: TelegramGroup | dict[str, Any] | None = None,
+        reply_to: int | None = None,
+    ) -> dict[str, Any]:
+        """Send a photo with these bytes (a JPEG, PNG, GIF or WebP image, at most 10 MB): the message has
+        `photo` with one PhotoSize whose file the bot can getFile and download byte for byte."""
+        return await self._send_file("photo", content, file_name, mime_type, caption, chat, reply_to)
+
+    async def send_document(
+        self,
+        content: bytes,
+        file_name: str,
+        *,
+        mime_type: str | None = None,
+        caption: str | None = None,
+        chat: TelegramGroup | dict[str, Any] | None = None,
+        reply_to: int | None = None,
+    ) -> dict[str, Any]:
+        """Send a file as a document (any bytes, up to 64 MB here; a bot can download up to 20 MB). The
+        MIME type is guessed from `file_name` if not given."""
+        return await self._send_file("document", content, file_name, mime_type, caption, chat, reply_to)
+
+    async def _send_file(
+        self,
+        kind: str,
+        content: bytes,
+        file_name: str,
+        mime_type: str | None,
+        caption: str | None,
+        chat: TelegramGroup | dict[str, Any] | None,
+        reply_to: int | None,
+    ) -> dict[str, Any]:
+        fields: dict[str, Any] = {**self._me(), "kind": kind, "caption": caption, "reply_to_message_id": reply_to}
+        if chat is not None:
+            fields["chat"] = chat.chat if isinstance(chat, TelegramGroup) else chat
+        mime_type = mime_type or mimetypes.guess_type(file_name)[0] or "application/octet-stream"
+        return await self._post_file("/send", fields, (file_name, content, mime_type))
 
     async def edit(self, message: dict[str, Any], text: str) -> dict[str, Any]:
         """Edit one of this user's messages (as returned by `send`): the bot gets an edited_message."""

@@ -12,6 +12,7 @@ from typing import Any
 
 from fake_telegram.entities import fix_entities, trim
 from fake_telegram.errors import BotApiError, bad_request
+from fake_telegram.files import bot_document
 from fake_telegram.html import EntityParseError, parse_html, utf16_len
 from fake_telegram.polling import get_updates
 from fake_telegram.state import BotState, SentMessage
@@ -202,12 +203,14 @@ async def send_document(state: BotState, params: dict[str, Any]) -> dict[str, An
     if not document:
         raise bad_request("there is no document in the request")
     caption = text_and_entities(state, params, "caption", MAX_CAPTION) if params.get("caption") else None
+    file = bot_document(state, document)
     message = new_bot_message(state, chat_id, chat)
     message["document"] = {
-        "file_id": f"doc{state.next_seq()}",
-        "file_unique_id": f"u{state.next_seq()}",
-        "file_name": getattr(document, "filename", None) or "document",
-        "file_size": len(getattr(document, "content", b"") or b""),
+        "file_id": file.file_id,
+        "file_unique_id": file.file_unique_id,
+        "file_name": file.file_name or "document",
+        "mime_type": file.mime_type,
+        "file_size": file.size,
     }
     if caption is not None:
         message["caption"] = caption[0]
@@ -216,6 +219,11 @@ async def send_document(state: BotState, params: dict[str, Any]) -> dict[str, An
     state.record(chat_id, message, by_bot=True)
     await state.notify()
     return message
+
+
+async def get_file(state: BotState, params: dict[str, Any]) -> dict[str, Any]:
+    """A File with the `file_path` to download it from (see `fake_telegram.files`)."""
+    return state.files.get_file(str(params.get("file_id", "")))
 
 
 def _bot_message(state: BotState, params: dict[str, Any]) -> SentMessage:
@@ -373,6 +381,7 @@ METHODS: dict[str, Method] = {
     "sendmessage": send_message,
     "sendchataction": send_chat_action,
     "senddocument": send_document,
+    "getfile": get_file,
     "editmessagetext": edit_message_text,
     "editmessagereplymarkup": edit_message_reply_markup,
     "deletemessage": delete_message,

@@ -33,7 +33,8 @@ def _bound_socket(host: str, port: int) -> socket.socket:
 
 
 class FakeTelegramServer:
-    """A fake Bot API on 127.0.0.1; `base_url` is what python-telegram-bot's `base_url()` takes.
+    """A fake Bot API on 127.0.0.1; `base_url` and `base_file_url` are what python-telegram-bot's
+    `base_url()` and `base_file_url()` take.
 
     Telegram's sending limits are on, as in Telegram; `limits=False` switches them off."""
 
@@ -67,6 +68,11 @@ class FakeTelegramServer:
     @property
     def base_url(self) -> str:
         return f"{self.url}/bot{{token}}"
+
+    @property
+    def base_file_url(self) -> str:
+        """Its file server, for python-telegram-bot's `base_file_url()` (LOTSE_TELEGRAM_API_FILE_URL)."""
+        return f"{self.url}/file/bot{{token}}"
 
     def add_bot(self, token: str, **options: Any) -> None:
         """Register a bot token (options as `FakeBotApi.add_bot`); any thread, before or after the start."""

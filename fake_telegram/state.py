@@ -1,4 +1,4 @@
-"""What the fake Bot API knows about one bot: its users, chats, messages, pending updates and its clock.
+"""What the fake Bot API knows about one bot: its users, chats, messages, files, pending updates and its clock.
 
 Everything here runs on the server's event loop; nothing is shared between bots.
 """
@@ -16,6 +16,7 @@ from typing import Any
 
 from fake_telegram.errors import BotApiError
 from fake_telegram.faults import Faults
+from fake_telegram.files import FileStore
 from fake_telegram.limits import RateLimits
 from fake_telegram.spec import shape_problems
 
@@ -92,6 +93,7 @@ class BotState:
     callback_answers: list[dict[str, Any]] = field(default_factory=list)
     commands: dict[tuple[str, str], list[dict[str, str]]] = field(default_factory=dict)
     chat_actions: list[dict[str, Any]] = field(default_factory=list)
+    files: FileStore = field(default_factory=FileStore)  # what users and the bot sent, with the bytes
     calls: list[dict[str, Any]] = field(default_factory=list)
     faults: Faults = field(default_factory=Faults)
     webhook_url: str = ""

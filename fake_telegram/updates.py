@@ -7,7 +7,8 @@ type-checked by the client API (`fake_telegram.client`); these functions apply T
 - privacy mode (the default for bots, `can_read_all_group_messages: false` in getMe): in groups the bot
   receives only commands (`/cmd`, or `/cmd@its_name`), replies to its messages and mentions of it;
 - blocking or unblocking the bot is a `my_chat_member` update (member -> kicked, kicked -> member);
-- every update is checked against the Bot API's documented shape before it is queued.
+- every update is checked against the Bot API's documented shape before it is queued;
+- photos and documents carry bytes (sent by the client, or a placeholder) the bot can get with getFile.
 """
 
 from __future__ import annotations
@@ -15,10 +16,12 @@ from __future__ import annotations
 from typing import Any
 
 from fake_telegram.errors import bad_request
+from fake_telegram.files import Upload, user_media
 from fake_telegram.html import utf16_len
 from fake_telegram.state import BotState, FakeUser
 
 MEDIA_KINDS = ("sticker", "photo", "voice", "location", "document", "video")
+CAPTIONED_KINDS = ("photo", "document", "video", "voice")
 
 
 async def user_sends(
@@ -31,8 +34,13 @@ async def user_sends(
     kind: str = "text",
     chat: dict[str, Any] | None = None,
     reply_to_message_id: int | None = None,
+    caption: str | None = None,
+    upload: Upload | None = None,
 ) -> dict[str, Any]:
-    """A user writes to the bot (or in a group, or a channel posts); returns the Message."""
+    """A user writes to the bot (or in a group, or a channel posts); returns the Message.
+
+    Media (`kind` photo, document, ...) carry the bytes of `upload`, or a placeholder, and an optional
+    caption; the file is kept for getFile (see `fake_telegram.files`)."""
     chat_id, chat_json, user = _chat(state, user_id, first_name, language_code, chat)
     message: dict[str, Any] = {"message_id": state.next_message_id(chat_id)}
     if user is not None:
@@ -46,14 +54,24 @@ async def user_sends(
         if target is None:
             raise bad_request("message to be replied not found")
         message["reply_to_message"] = {k: v for k, v in target.message.items() if k != "reply_to_message"}
+    file = None
     if kind == "text":
         if not text:
             raise bad_request("message text is empty")
+        if caption is not None or upload is not None:
+            raise bad_request("a text message has no caption and no file")
         _set_text(message, text)
     else:
-        message.update(_media(kind, message["message_id"]))
+        media, file = user_media(state, kind, upload)
+        message.update(media)
+        if caption is not None:
+            if kind not in CAPTIONED_KINDS:
+                raise bad_request(f"a {kind} has no caption")
+            _set_text(message, caption, "caption")
     kind_name = "channel_post" if chat_json["type"] == "channel" else "message"
     update = state.make_update(kind_name, message)
+    if file is not None:
+        state.files.add(file)
     state.record(chat_id, message, by_bot=False)
     if _reaches_bot(state, message):
         await state.queue(update)
@@ -158,11 +176,13 @@ def _chat(
     return chat["id"], state.group(chat["id"], chat_type, chat["title"]).json(), user
 
 
-def _set_text(message: dict[str, Any], text: str) -> None:
-    message["text"] = text
+def _set_text(message: dict[str, Any], text: str, key: str = "text") -> None:
+    """The text (or caption) and, for a command, its bot_command entity, as Telegram apps send it."""
+    message[key] = text
     if text.startswith("/"):
         command = text.split()[0]
-        message["entities"] = [{"type": "bot_command", "offset": 0, "length": utf16_len(command)}]
+        entities = [{"type": "bot_command", "offset": 0, "length": utf16_len(command)}]
+        message["entities" if key == "text" else f"{key}_entities"] = entities
 
 
 def _reaches_bot(state: BotState, message: dict[str, Any]) -> bool:
@@ -176,30 +196,3 @@ def _reaches_bot(state: BotState, message: dict[str, Any]) -> bool:
         return not at or addressee.lower() == name
     replied = message.get("reply_to_message", {}).get("from", {})
     return bool(replied.get("is_bot") and replied.get("id") == state.bot_user["id"]) or f"@{name}" in text.lower()
-
-
-def _media(kind: str, seed: int) -> dict[str, Any]:
-    file = {"file_id": f"{kind}{seed}", "file_unique_id": f"u{kind}{seed}"}
-    if kind == "sticker":
-        return {
-            "sticker": {
-                **file,
-                "type": "regular",
-                "width": 512,
-                "height": 512,
-                "is_animated": False,
-                "is_video": False,
-                "emoji": "👍",
-            }
-        }
-    if kind == "photo":
-        return {"photo": [{**file, "width": 320, "height": 240, "file_size": 12000}]}
-    if kind == "voice":
-        return {"voice": {**file, "duration": 4, "mime_type": "audio/ogg", "file_size": 9000}}
-    if kind == "location":
-        return {"location": {"latitude": 52.375, "longitude": 9.732}}
-    if kind == "document":
-        return {"document": {**file, "file_name": "scan.pdf", "mime_type": "application/pdf", "file_size": 50000}}
-    if kind == "video":
-        return {"video": {**file, "width": 320, "height": 240, "duration": 3}}
-    raise bad_request(f"unknown message kind {kind}")

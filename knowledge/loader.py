@@ -79,7 +79,7 @@ class _EntryMetaModel(_Strict):
     organisations: list[str] = Field(min_length=1)
     sources: list[_SourceModel] = Field(min_length=1)
     reviewed: dt.date
-    priority: Literal["normal", "emergency"] = "normal"
+    priority: Literal["normal", "sensitive", "emergency"] = "normal"
     recheck: list[str] = Field(default_factory=list)  # facts a county must re-check before going live
 
     @field_validator("topics")

@@ -73,6 +73,12 @@ class KnowledgeEntry:
     def is_emergency(self) -> bool:
         return self.priority == "emergency"
 
+    @property
+    def is_sensitive(self) -> bool:
+        """Violence, a rejection or removal, a deadline: the person button is offered prominently, and a
+        hand-over after it goes up the staff queue."""
+        return self.priority == "sensitive"
+
     def text(self, language: str) -> EntryText | None:
         return self.texts.get(language)
 

@@ -74,7 +74,7 @@ class RunningBot:
             self.ctx,
             token=self.token,
             base_url=self.server.base_url,
-            base_file_url=f"{self.server.url}/file/bot{{token}}",
+            base_file_url=self.server.base_file_url,
             secret=TEST_SECRET,
         )
         self.application = application

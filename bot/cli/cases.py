@@ -7,7 +7,7 @@ import json
 
 from bot import services
 from bot.cli.common import with_context
-from bot.db import CaseStatus, TranslationOrigin
+from bot.db import CasePriority, CaseStatus, TranslationOrigin
 from bot.services import CaseSummary, QueuedReply, ServiceContext
 
 
@@ -47,7 +47,13 @@ def _list(args: argparse.Namespace) -> int:
         flag = "person requested" if case.person_requested else "unanswered question"
         if case.urgent:
             flag = "URGENT (a cry for help or acute danger) · " + flag
-        print(f"case {case.id} [{case.status}] {case.created_at:%Y-%m-%d %H:%M} UTC  language={case.language}  {flag}")
+        elif case.priority is CasePriority.HIGH:
+            flag = "high priority (a sensitive topic) · " + flag
+        status = f"{case.status}: {case.outcome}" if case.outcome else str(case.status)
+        topic = f"  topic={case.topic}" if case.topic else ""
+        print(
+            f"case {case.id} [{status}] {case.created_at:%Y-%m-%d %H:%M} UTC  language={case.language}{topic}  {flag}"
+        )
         for line in case.messages:
             delivery = f" ({line.delivery})" if line.delivery else ""
             print(f"    {line.created_at:%H:%M} {line.sender:5s} [{line.language or '?'}] {line.text[:200]}{delivery}")
@@ -65,6 +71,9 @@ def _as_json(case: CaseSummary) -> dict[str, object]:
         "reason": case.reason,
         "person_requested": case.person_requested,
         "urgent": case.urgent,
+        "priority": case.priority.name.lower(),
+        "topic": case.topic,
+        "outcome": case.outcome,
         "language": case.language,
         "created_at": case.created_at.isoformat(),
         "messages": [

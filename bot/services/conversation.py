@@ -18,7 +18,18 @@ from bot.db import CaseReason, Message, QuestionLog, QuestionOutcome, Sender
 from bot.services.case_translation import StaffCopy, translate_for_staff
 from bot.services.context import ServiceContext
 from bot.services.errors import UnknownQuestion
-from bot.services.handover import CaseInfo, add_user_message, handover_case_id, mark_open_case_urgent, open_case_in
+from bot.services.handover import (
+    CaseInfo,
+    Forwarded,
+    HandoverState,
+    UserFile,
+    add_user_message,
+    forward_in,
+    handover_state,
+    mark_open_case_urgent,
+    open_case_in,
+    save_rating_comment,
+)
 from bot.services.localize import LocalizedEntry, localize, report_translation_failure
 from bot.services.privacy import redact
 from bot.services.users import UserProfile
@@ -27,6 +38,7 @@ from knowledge import KnowledgeEntry
 from translations.machine import PIVOT_LANGUAGE
 from translations.service import TranslationUnavailable
 
+TALK_TO_PERSON_ENTRY = "talk-to-person"  # a direct answer to it opens a case, like the button
 MAX_MATCHED_CHARS = 1000  # a question longer than this is matched on its beginning; it is stored whole
 LONG_MESSAGE_CHARS = 600
 
@@ -49,8 +61,22 @@ class Suggestions:
 
 @dataclass(frozen=True)
 class NoAnswer:
+    """No checked answer: the question goes to the knowledge-gap report and a person is offered (no case
+    opens until the user asks for one)."""
+
     log_id: int | None
+
+
+@dataclass(frozen=True)
+class PersonRequested:
+    """The question was a request for a person ("I want to talk to someone"): the case is open."""
+
     case: CaseInfo
+
+
+@dataclass(frozen=True)
+class CommentSaved:
+    """The optional comment after rating a closed case."""
 
 
 @dataclass(frozen=True)
@@ -72,7 +98,17 @@ class EmergencyCard:
     urgent_case: int | None = None  # the open case this marked urgent, if the user had one
 
 
-Outcome = Answer | Suggestions | NoAnswer | SmallTalkReply | NoWords | EmergencyCard
+Outcome = (
+    Answer
+    | Suggestions
+    | NoAnswer
+    | SmallTalkReply
+    | NoWords
+    | EmergencyCard
+    | Forwarded
+    | CommentSaved
+    | PersonRequested
+)
 
 
 async def remember(
@@ -114,22 +150,28 @@ async def handle_question(ctx: ServiceContext, profile: UserProfile, text: str) 
     transaction; then everything the message changes is written in one transaction.
     """
     text = text.strip()
+    if has_words(text) and ctx.matcher.emergency_hit(text[:MAX_MATCHED_CHARS], profile.language) is not None:
+        return await _emergency(ctx, profile, text)  # before anything slow: no translator, no matching
+    state = await handover_state(ctx, profile)
+    if text and state.forwards:  # hand-over mode: the team answers, not the knowledge base
+        forwarded = await _forward(ctx, profile, state, text, await translate_for_staff(ctx, profile, text))
+        if forwarded is not None:
+            return forwarded
     if not has_words(text):
         await remember(ctx, profile, Sender.USER, text or "[empty message]")
         return NoWords()
-    if ctx.matcher.emergency_hit(text[:MAX_MATCHED_CHARS], profile.language) is not None:
-        return await _emergency(ctx, profile, text, None)  # before anything slow: no translator, no matching
-    copy = await translate_for_staff(ctx, profile, text) if await handover_case_id(ctx, profile) else None
+    if state.comment_case is not None and await save_rating_comment(ctx, profile, state.comment_case, text):
+        await remember(ctx, profile, Sender.USER, text)
+        return CommentSaved()
 
     small_talk = classify_small_talk(text)
     if small_talk is not None:
-        async with ctx.db.session() as session, session.begin():
-            await _record_user_line(session, ctx.now(), profile, text, copy)
+        await remember(ctx, profile, Sender.USER, text)
         return SmallTalkReply(small_talk)
 
     result = await _match(ctx, text[:MAX_MATCHED_CHARS], profile.language)
     if result.decision == "emergency":  # found only through the English translation (machine-only language)
-        return await _emergency(ctx, profile, text, copy)
+        return await _emergency(ctx, profile, text)
     top = result.top
     outcome = {
         "answer": QuestionOutcome.ANSWERED,
@@ -147,7 +189,7 @@ async def handle_question(ctx: ServiceContext, profile: UserProfile, text: str) 
 
     now = ctx.now()
     async with ctx.db.session() as session, session.begin():
-        await _record_user_line(session, now, profile, text, copy)
+        _remember(session, now, profile, Sender.USER, text)
         log = QuestionLog(
             asked_on=ctx.today(),
             language=profile.language,  # the user's language, also where matching went through English
@@ -158,6 +200,12 @@ async def handle_question(ctx: ServiceContext, profile: UserProfile, text: str) 
         )
         session.add(log)
         await session.flush()
+        if answer is not None and answer[0].id == TALK_TO_PERSON_ENTRY:  # asking for a person is asking for one
+            _remember(session, now, profile, Sender.BOT, "[talk to a person requested]")
+            case = await open_case_in(
+                session, now, profile, CaseReason.TALK_TO_PERSON, person_requested=True, kb=ctx.kb
+            )
+            return PersonRequested(case)
         if answer is not None:
             entry, localized = answer
             _remember(session, now, profile, Sender.BOT, f"[{entry.id}] {localized.title}", entry.id)
@@ -173,17 +221,47 @@ async def handle_question(ctx: ServiceContext, profile: UserProfile, text: str) 
             entries, titles = suggested
             _remember(session, now, profile, Sender.BOT, "[suggested] " + ", ".join(e.id for e in entries))
             return Suggestions(entries, titles, log.id)
-        return await _hand_over_unanswered(session, now, profile, log.id)
+        _remember(session, now, profile, Sender.BOT, "[no checked answer; a person was offered]")
+        return NoAnswer(log.id)
 
 
-async def _emergency(ctx: ServiceContext, profile: UserProfile, text: str, copy: StaffCopy | None) -> EmergencyCard:
-    """Record a cry for help: in the conversation, in an open hand-over (its German copy is caught up by the
-    worker: nothing here waits for the translator), in the question log; an open case becomes urgent."""
+async def _forward(
+    ctx: ServiceContext,
+    profile: UserProfile,
+    state: HandoverState,
+    text: str,
+    copy: StaffCopy | None,
+    file: UserFile | None = None,
+) -> Forwarded | None:
+    """The message goes to the user's case (hand-over mode); None when the case changed meanwhile."""
+    async with ctx.db.session() as session, session.begin():
+        forwarded = await forward_in(session, ctx.now(), profile, state, text, copy, file)
+        if forwarded is not None:
+            _remember(session, ctx.now(), profile, Sender.USER, text)
+        return forwarded
+
+
+async def forward_file(
+    ctx: ServiceContext, profile: UserProfile, state: HandoverState, file: UserFile, caption: str | None
+) -> Forwarded | None:
+    """A photo or document for the team (a letter, mostly): kept with the user's case in hand-over mode.
+    None without such a case (the caller asks for text and offers a person)."""
+    caption = (caption or "").strip()
+    copy = await translate_for_staff(ctx, profile, caption) if caption else None
+    label = f"[{file.kind.value}: {file.file_name}]"
+    return await _forward(ctx, profile, state, f"{label} {caption}".strip(), copy, file)
+
+
+async def _emergency(ctx: ServiceContext, profile: UserProfile, text: str) -> EmergencyCard:
+    """Record a cry for help: in the conversation, in an open case whatever its mode (its German copy is
+    caught up by the worker: nothing here waits for the translator), in the question log; an open case
+    becomes urgent."""
     entry = ctx.kb.emergency_entry
     assert entry is not None, "an emergency decision needs the emergency entry"
     now = ctx.now()
     async with ctx.db.session() as session, session.begin():
-        await _record_user_line(session, now, profile, text, copy or StaffCopy(None, pending=True))
+        _remember(session, now, profile, Sender.USER, text)
+        await add_user_message(session, now, profile, text, StaffCopy(None, pending=True))
         log = QuestionLog(
             asked_on=ctx.today(),
             language=profile.language,
@@ -197,15 +275,6 @@ async def _emergency(ctx: ServiceContext, profile: UserProfile, text: str, copy:
         urgent_case = await mark_open_case_urgent(session, profile)
         _remember(session, now, profile, Sender.BOT, "[emergency card]", entry.id)
         return EmergencyCard(entry.id, log.id, urgent_case)
-
-
-async def _record_user_line(
-    session: AsyncSession, now: dt.datetime, profile: UserProfile, text: str, copy: StaffCopy | None
-) -> None:
-    """The user's message in their conversation and, during a hand-over, in their case (for staff)."""
-    _remember(session, now, profile, Sender.USER, text)
-    if copy is not None:
-        await add_user_message(session, now, profile, text, copy)
 
 
 async def choose_suggestion(ctx: ServiceContext, profile: UserProfile, log_id: int, entry_id: str) -> Answer:
@@ -232,7 +301,8 @@ async def reject_suggestions(ctx: ServiceContext, profile: UserProfile, log_id: 
             raise UnknownQuestion(f"no question log row {log_id}")
         row.outcome = QuestionOutcome.UNANSWERED
         row.entry_id = None
-        return await _hand_over_unanswered(session, ctx.now(), profile, log_id)
+        _remember(session, ctx.now(), profile, Sender.BOT, "[none of the suggestions fitted; a person was offered]")
+        return NoAnswer(log_id)
 
 
 async def show_entry(ctx: ServiceContext, profile: UserProfile, entry_id: str, language: str | None = None) -> Answer:
@@ -259,15 +329,9 @@ async def request_person(ctx: ServiceContext, profile: UserProfile) -> CaseInfo:
     """The user asked for a human: open (or flag) their case."""
     async with ctx.db.session() as session, session.begin():
         _remember(session, ctx.now(), profile, Sender.BOT, "[talk to a person requested]")
-        return await open_case_in(session, ctx.now(), profile, CaseReason.TALK_TO_PERSON, person_requested=True)
-
-
-async def _hand_over_unanswered(
-    session: AsyncSession, now: dt.datetime, profile: UserProfile, log_id: int | None
-) -> NoAnswer:
-    _remember(session, now, profile, Sender.BOT, "[no checked answer; question passed to the team]")
-    case = await open_case_in(session, now, profile, CaseReason.UNANSWERED, person_requested=False)
-    return NoAnswer(log_id, case)
+        return await open_case_in(
+            session, ctx.now(), profile, CaseReason.TALK_TO_PERSON, person_requested=True, kb=ctx.kb
+        )
 
 
 async def _match(ctx: ServiceContext, text: str, language: str) -> MatchResult:

@@ -14,18 +14,20 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import Select, select, text, update
+from sqlalchemy import select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from bot.db import (
     Case,
+    CaseFile,
     CaseMessage,
+    CaseMessageKind,
+    CaseOutcome,
     CasePriority,
     CaseReason,
     CaseStatus,
     Message,
-    OutboxKind,
     OutboxStatus,
     Sender,
     TranslationOrigin,
@@ -34,13 +36,20 @@ from bot.db import (
 )
 from bot.services.case_translation import StaffCopy, set_translation
 from bot.services.context import ServiceContext
-from bot.services.errors import CaseNotFound, EmptyText
-from bot.services.outbox import delivery_states, enqueue
+from bot.services.errors import CaseNotFound, InvalidInput
+from bot.services.office_hours import ExpectedAnswer, OfficeHours
+from bot.services.outbox import delivery_states
 from bot.services.users import UserProfile
+from knowledge import KnowledgeBase
 from translations.languages import STAFF_LANGUAGE
 
+OFFICE = "koordinierungsstelle"  # the organisation whose team answers hand-overs (its hours set expectations)
 CONVERSATION_WINDOW = dt.timedelta(hours=24)
 CONVERSATION_MESSAGES = 20
+COMMENT_WINDOW = dt.timedelta(hours=1)  # after a rating, the next message within this is its comment
+MAX_COMMENT_CHARS = 2000
+# A case closed with these outcomes reopens when the user writes again soon after (not one they withdrew).
+REOPENABLE = frozenset({CaseOutcome.RESOLVED, CaseOutcome.REFERRED, CaseOutcome.NO_RESPONSE})
 
 
 @dataclass(frozen=True)
@@ -74,6 +83,9 @@ class CaseSummary:
     telegram_user_id: int
     urgent: bool
     messages: list[CaseLine]
+    priority: CasePriority = CasePriority.NORMAL
+    topic: str | None = None
+    outcome: CaseOutcome | None = None
 
 
 @dataclass(frozen=True)
@@ -87,13 +99,20 @@ async def open_case(
 ) -> CaseInfo:
     """Open a case for the user, or add to their open one; either way it holds the recent conversation."""
     async with ctx.db.session() as session, session.begin():
-        return await open_case_in(session, ctx.now(), profile, reason, person_requested=person_requested)
+        return await open_case_in(session, ctx.now(), profile, reason, person_requested=person_requested, kb=ctx.kb)
 
 
 async def open_case_in(
-    session: AsyncSession, now: dt.datetime, profile: UserProfile, reason: CaseReason, *, person_requested: bool
+    session: AsyncSession,
+    now: dt.datetime,
+    profile: UserProfile,
+    reason: CaseReason,
+    *,
+    person_requested: bool,
+    kb: KnowledgeBase | None = None,
 ) -> CaseInfo:
-    """`open_case` in the caller's transaction."""
+    """`open_case` in the caller's transaction. The case starts in hand-over mode; its topic and priority
+    come from what the conversation was about (an emergency card: urgent; a sensitive entry: high)."""
     assert session.bind is not None, "sessions are bound to the database's engine"
     created_id = (
         await session.execute(
@@ -105,6 +124,9 @@ async def open_case_in(
                 language=profile.language,
                 created_at=now,
                 person_requested=person_requested,
+                priority=CasePriority.NORMAL,
+                bot_paused=person_requested,
+                pause_notice_sent=False,
             )
             # The predicate is literal SQL, not a bound parameter: PostgreSQL must match it to the partial
             # index, which it cannot do for a parameter once a prepared statement runs on a generic plan.
@@ -119,6 +141,9 @@ async def open_case_in(
     assert case is not None, "an open case exists: it was just inserted, or the insert met it"
     if already_open:
         case.person_requested = case.person_requested or person_requested
+        if person_requested and not case.bot_paused:  # "ask the bot again" earlier, now a person again
+            case.bot_paused = True
+            case.pause_notice_sent = False
         last_copied = await session.scalar(
             select(CaseMessage.created_at)
             .where(CaseMessage.case_id == case.id)
@@ -146,8 +171,35 @@ async def open_case_in(
                 created_at=message.created_at,
             )
         )
+    if kb is not None:
+        topic, priority = conversation_topic(kb, [m.entry_id for m in reversed(recent) if m.entry_id])
+        case.topic = topic or case.topic
+        case.priority = max(case.priority, priority)
     await session.flush()
     return CaseInfo(case.id, case.status, case.reason, case.person_requested, already_open)
+
+
+def expected_answer(ctx: ServiceContext) -> ExpectedAnswer | None:
+    """When the team can be expected to answer: the office's hours and Lower Saxony's public holidays."""
+    office = ctx.kb.organisations.get(OFFICE)
+    if office is None:
+        return None
+    expected = OfficeHours(office, ctx.timezone).expected_answer(ctx.now())
+    return expected if expected.next_opening is not None else None
+
+
+def conversation_topic(kb: KnowledgeBase, entry_ids: list[str]) -> tuple[str | None, CasePriority]:
+    """The topic of the last entry the conversation was about, and the priority its entries call for: an
+    emergency card makes a case urgent, a sensitive entry (violence, a rejection, a deadline) high."""
+    entries = [entry for entry_id in entry_ids if (entry := kb.get(entry_id)) is not None]
+    priority = CasePriority.NORMAL
+    if any(entry.is_emergency for entry in entries):
+        priority = CasePriority.URGENT
+    elif any(entry.is_sensitive for entry in entries):
+        priority = CasePriority.HIGH
+    topical = [entry for entry in entries if not entry.is_emergency]
+    topic = topical[-1].topics[0] if topical else ("emergency" if entries else None)
+    return topic, priority
 
 
 async def list_cases(ctx: ServiceContext, status: CaseStatus | None = CaseStatus.OPEN) -> list[CaseSummary]:
@@ -175,6 +227,9 @@ async def list_cases(ctx: ServiceContext, status: CaseStatus | None = CaseStatus
             created_at=case.created_at,
             telegram_user_id=telegram_user_id,
             urgent=case.priority == CasePriority.URGENT,
+            priority=CasePriority(case.priority),
+            topic=case.topic,
+            outcome=case.outcome,
             messages=[
                 CaseLine(
                     m.sender,
@@ -192,79 +247,223 @@ async def list_cases(ctx: ServiceContext, status: CaseStatus | None = CaseStatus
     ]
 
 
-async def reply_to_case(ctx: ServiceContext, case_id: int, text: str) -> QueuedReply:
-    """Queue a staff member's reply (German) to the user of an open case: the message and its outbox row
-    commit together; the delivery worker translates it for the user, then sends it."""
-    text = text.strip()
-    if not text:
-        raise EmptyText("the reply is empty")
-    async with ctx.db.session() as session, session.begin():
-        row = (
-            await session.execute(select(Case, User).join(User, User.id == Case.user_id).where(Case.id == case_id))
-        ).first()
-        if row is None or row[0].status != CaseStatus.OPEN:
-            raise CaseNotFound(f"no open case {case_id}")
-        case, user = row
-        message = CaseMessage(
-            case_id=case.id,
-            sender=Sender.STAFF,
-            text=text,
-            language=STAFF_LANGUAGE,
-            translation_language=user.language or case.language,
-            translation_origin=TranslationOrigin.PENDING,
-            created_at=ctx.now(),
-        )
-        session.add(message)
-        await session.flush()
-        await enqueue(
-            session,
-            kind=OutboxKind.STAFF_REPLY,
-            user_id=user.id,
-            dedupe_key=staff_reply_key(message.id),
-            payload={"case_message_id": message.id},
-            due_at=ctx.now(),
-        )
-        return QueuedReply(case.id, message.id)
-
-
 def staff_reply_key(case_message_id: int) -> str:
     """The outbox's dedupe key of a staff reply (and how its delivery state is found)."""
     return f"staff-reply:{case_message_id}"
 
 
-async def handover_case_id(ctx: ServiceContext, profile: UserProfile) -> int | None:
-    """The user's open case in which they asked for a person (their messages go to it), if any."""
+@dataclass(frozen=True)
+class HandoverState:
+    """Where the user stands with the team, read before anything slow runs."""
+
+    paused_case: int | None = None  # an open case in hand-over mode: their messages go to it
+    reopenable_case: int | None = None  # closed a short while ago: a new message reopens it
+    comment_case: int | None = None  # just rated: the next message is the rating's comment
+
+    @property
+    def forwards(self) -> bool:
+        return self.paused_case is not None or self.reopenable_case is not None
+
+
+@dataclass(frozen=True)
+class Forwarded:
+    """The message went to the user's case; the bot says so once per case (or when the case reopened)."""
+
+    case_id: int
+    notice: bool
+    reopened: bool = False
+
+
+@dataclass(frozen=True)
+class UserFile:
+    """A photo or document the user sent, downloaded and within the size limit."""
+
+    kind: CaseMessageKind  # PHOTO or DOCUMENT
+    file_name: str
+    media_type: str
+    content: bytes
+
+
+async def handover_state(ctx: ServiceContext, profile: UserProfile) -> HandoverState:
+    now = ctx.now()
     async with ctx.db.session() as session:
-        case_id: int | None = await session.scalar(_handover_case(profile))
-        return case_id
+        open_case = (
+            await session.execute(
+                select(Case.id, Case.bot_paused).where(Case.user_id == profile.id, Case.status == CaseStatus.OPEN)
+            )
+        ).first()
+        if open_case is not None:
+            return HandoverState(paused_case=open_case.id if open_case.bot_paused else None)
+        last = await session.scalar(
+            select(Case)
+            .where(Case.user_id == profile.id, Case.status == CaseStatus.CLOSED, Case.person_requested.is_(True))
+            .order_by(Case.closed_at.desc(), Case.id.desc())
+            .limit(1)
+        )
+    if last is None or last.closed_at is None:
+        return HandoverState()
+    if last.rated_at is not None and last.rating_comment is None and now - last.rated_at < COMMENT_WINDOW:
+        return HandoverState(comment_case=last.id)
+    reopen_window = dt.timedelta(hours=ctx.settings.handover.reopen_hours)
+    if last.outcome in REOPENABLE and now - last.closed_at < reopen_window:
+        return HandoverState(reopenable_case=last.id)
+    return HandoverState()
 
 
-def _handover_case(profile: UserProfile) -> Select[int]:
-    return select(Case.id).where(
-        Case.user_id == profile.id, Case.status == CaseStatus.OPEN, Case.person_requested.is_(True)
-    )
+async def forward_in(
+    session: AsyncSession,
+    now: dt.datetime,
+    profile: UserProfile,
+    state: HandoverState,
+    text: str,
+    copy: StaffCopy | None,
+    file: UserFile | None = None,
+) -> Forwarded | None:
+    """Add the user's message (or file) to their case in hand-over mode, reopening a recently closed one
+    (in the caller's transaction). None when the case changed meanwhile (closed, "ask the bot again")."""
+    reopened = False
+    if state.paused_case is not None:
+        case = await session.scalar(
+            select(Case).where(Case.id == state.paused_case, Case.status == CaseStatus.OPEN).with_for_update()
+        )
+        if case is None or not case.bot_paused:
+            return None
+    elif state.reopenable_case is not None:
+        case = await session.scalar(
+            select(Case).where(Case.id == state.reopenable_case, Case.status == CaseStatus.CLOSED).with_for_update()
+        )
+        if case is None:
+            return None
+        case.status = CaseStatus.OPEN
+        case.closed_at = None
+        case.outcome = None
+        case.bot_paused = True
+        case.pause_notice_sent = False
+        await session.flush()  # the partial unique index speaks now if another case opened meanwhile
+        session.add(_history(case, now, "reopened: the user wrote again"))
+        reopened = True
+    else:
+        return None
+    _add_user_line(session, now, case, profile, text, copy, file)
+    notice = not case.pause_notice_sent
+    case.pause_notice_sent = True
+    return Forwarded(case.id, notice=notice, reopened=reopened)
 
 
-async def add_user_message(
-    session: AsyncSession, now: dt.datetime, profile: UserProfile, text: str, copy: StaffCopy
+def _add_user_line(
+    session: AsyncSession,
+    now: dt.datetime,
+    case: Case,
+    profile: UserProfile,
+    text: str,
+    copy: StaffCopy | None,
+    file: UserFile | None = None,
 ) -> None:
-    """Add a user's message to their open hand-over (in the caller's transaction), if it is still open."""
-    case_id = await session.scalar(_handover_case(profile))
-    if case_id is None:
-        return
+    case.last_user_message_at = now
     message = CaseMessage(
-        case_id=case_id,
+        case_id=case.id,
         sender=Sender.USER,
+        kind=file.kind if file else CaseMessageKind.TEXT,
         text=text,
         language=profile.language,
         translation_language=STAFF_LANGUAGE,
         created_at=now,
     )
-    if copy.pending:
+    if copy is None:
+        set_translation(message, None)  # nothing to translate (a file without a caption)
+        message.translation_origin = TranslationOrigin.IDENTITY
+    elif copy.pending:
         message.translation_origin = TranslationOrigin.PENDING
     else:
         set_translation(message, copy.translated)
+    if file is not None:
+        message.files.append(
+            CaseFile(file_name=file.file_name, media_type=file.media_type, size=len(file.content), content=file.content)
+        )
     session.add(message)
+
+
+async def add_user_message(
+    session: AsyncSession, now: dt.datetime, profile: UserProfile, text: str, copy: StaffCopy
+) -> int | None:
+    """Add a user's message to their open case whatever its mode (a cry for help must reach staff even after
+    "ask the bot again"), in the caller's transaction; the case's id, or None without an open case."""
+    case = await session.scalar(
+        select(Case).where(Case.user_id == profile.id, Case.status == CaseStatus.OPEN).with_for_update()
+    )
+    if case is None:
+        return None
+    _add_user_line(session, now, case, profile, text, copy)
+    return case.id
+
+
+async def resume_bot(ctx: ServiceContext, profile: UserProfile) -> int:
+    """ "Ask the bot again": hand-over mode ends, the case stays open for staff. Returns the case's id."""
+    async with ctx.db.session() as session, session.begin():
+        case = await _users_open_case(session, profile)
+        if case.bot_paused:
+            case.bot_paused = False
+            session.add(_history(case, ctx.now(), "the user asked the bot again (hand-over mode ended)"))
+        return case.id
+
+
+async def withdraw_request(ctx: ServiceContext, profile: UserProfile) -> int:
+    """ "Withdraw my request": the user's open case is closed (outcome withdrawn). Returns its id."""
+    async with ctx.db.session() as session, session.begin():
+        case = await _users_open_case(session, profile)
+        now = ctx.now()
+        case.status = CaseStatus.CLOSED
+        case.closed_at = now
+        case.outcome = CaseOutcome.WITHDRAWN
+        case.bot_paused = False
+        session.add(_history(case, now, "withdrawn by the user"))
+        return case.id
+
+
+async def rate_case(ctx: ServiceContext, profile: UserProfile, case_id: int, rating: int) -> None:
+    """The user's 1-5 rating of a closed case of theirs (a second tap changes it)."""
+    if not 1 <= rating <= 5:
+        raise InvalidInput(f"a rating is 1 to 5, not {rating}")
+    async with ctx.db.session() as session, session.begin():
+        case = await session.scalar(
+            select(Case).where(Case.id == case_id, Case.user_id == profile.id).with_for_update()
+        )
+        if case is None or case.status is not CaseStatus.CLOSED:
+            raise CaseNotFound(f"no closed case {case_id} of user {profile.id}")
+        case.rating = rating
+        case.rated_at = ctx.now()
+
+
+async def save_rating_comment(ctx: ServiceContext, profile: UserProfile, case_id: int, text: str) -> bool:
+    """The optional comment after a rating (it does not reopen the case). False when it came too late."""
+    async with ctx.db.session() as session, session.begin():
+        case = await session.scalar(
+            select(Case).where(Case.id == case_id, Case.user_id == profile.id).with_for_update()
+        )
+        if case is None or case.rating_comment is not None or case.rated_at is None:
+            return False
+        case.rating_comment = text[:MAX_COMMENT_CHARS]
+        return True
+
+
+async def _users_open_case(session: AsyncSession, profile: UserProfile) -> Case:
+    case = await session.scalar(
+        select(Case).where(Case.user_id == profile.id, Case.status == CaseStatus.OPEN).with_for_update()
+    )
+    if case is None:
+        raise CaseNotFound(f"user {profile.id} has no open case")
+    return case
+
+
+def _history(case: Case, now: dt.datetime, text: str) -> CaseMessage:
+    return CaseMessage(
+        case_id=case.id,
+        sender=Sender.BOT,
+        kind=CaseMessageKind.EVENT,
+        text=text,
+        language=STAFF_LANGUAGE,
+        created_at=now,
+    )
 
 
 async def mark_open_case_urgent(session: AsyncSession, profile: UserProfile) -> int | None:

@@ -49,6 +49,9 @@ BUTTONS = {
     Action.ENTRY_ORIGINAL: buttons.entry_original,
     Action.STAFF_ORIGINAL: handover.staff_original,
     Action.PERSON: handover.person_button,
+    Action.RESUME_BOT: handover.resume_bot,
+    Action.WITHDRAW: handover.withdraw,
+    Action.RATE: handover.rate,
     Action.ENTRY: buttons.entry,
     Action.GERMAN: buttons.in_german,
 }

@@ -36,6 +36,9 @@ class Action(StrEnum):
     PERSON = "p"  # talk to a person
     ENTRY = "e"  # an entry in the user's language (the full text behind the emergency card): e:<entry id>
     GERMAN = "g"  # an answer in German, to show at the office: g:<entry id>
+    RESUME_BOT = "b"  # "ask the bot again": hand-over mode ends, the case stays open
+    WITHDRAW = "w"  # "withdraw my request": the open case is closed
+    RATE = "t"  # the 1-5 rating of a closed case: t:<case id>:<1-5>
 
 
 ARGUMENTS: dict[Action, tuple[str, ...]] = {
@@ -49,6 +52,9 @@ ARGUMENTS: dict[Action, tuple[str, ...]] = {
     Action.PERSON: (),
     Action.ENTRY: (_ENTRY,),
     Action.GERMAN: (_ENTRY,),
+    Action.RESUME_BOT: (),
+    Action.WITHDRAW: (),
+    Action.RATE: (_ID, "[1-5]"),
 }
 
 

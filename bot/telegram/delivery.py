@@ -39,7 +39,19 @@ async def _staff_reply(delivery: OutboxDelivery, claim: Claimed, render: Rendere
     return None if reply is None else render.staff_reply(reply)
 
 
-RENDERERS: dict[OutboxKind, Render] = {OutboxKind.STAFF_REPLY: _staff_reply}
+async def _staff_joined(delivery: OutboxDelivery, claim: Claimed, render: Renderer) -> list[Reply] | None:
+    return render.staff_joined(int(claim.payload["case_id"]), str(claim.payload["name"]))
+
+
+async def _case_closed(delivery: OutboxDelivery, claim: Claimed, render: Renderer) -> list[Reply] | None:
+    return render.case_closed(int(claim.payload["case_id"]))
+
+
+RENDERERS: dict[OutboxKind, Render] = {
+    OutboxKind.STAFF_REPLY: _staff_reply,
+    OutboxKind.STAFF_JOINED: _staff_joined,
+    OutboxKind.CASE_CLOSED: _case_closed,
+}
 
 
 class OutboxDelivery:

@@ -3,13 +3,15 @@
 // whatever a message contains is shown as text.
 "use strict";
 
-const state = { token: null, userId: null, after: 0, nodes: new Map(), polling: false, sending: false };
+const state = { token: null, userId: null, after: 0, nodes: new Map(), polling: false, sending: false, retry: null };
 const log = document.getElementById("log");
 const USER_KEY = "lotse-demo-user";
 const LANGUAGE_KEY = "lotse-demo-language";
 const TOAST_MS = 4000; // how long a button's notice stays, as in Telegram's apps
 const POLL_WAIT = 25; // seconds a long poll for new messages waits at the server
 const ANSWER_WAIT = 15; // seconds to wait for the bot's answer to a button press
+const UPLOAD_WAIT = 120; // seconds a photo or file may take to upload
+const PHOTO_TYPES = ["image/jpeg", "image/png", "image/gif", "image/webp"]; // sent as a photo, anything else as a file
 
 function newUserId() { return 100000 + Math.floor(Math.random() * 900000000); }
 
@@ -19,11 +21,17 @@ function userId() {
   return id;
 }
 
-// A request the server did not carry out: unreachable, no answer in time, or an error answer.
-class NotDone extends Error {}
+// A request the server did not carry out: unreachable, no answer in time, or an error answer (`refused`:
+// the server said no, so the same request would fail again).
+class NotDone extends Error {
+  constructor(message, refused = false) { super(message); this.refused = refused; }
+}
 
+// A GET without `body`; a POST of JSON, or of a multipart form (a FormData: a file upload).
 async function api(path, body, timeoutSeconds = 15) {
-  const options = body ? { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) } : {};
+  let options = {};
+  if (body instanceof FormData) options = { method: "POST", body };
+  else if (body) options = { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) };
   options.signal = AbortSignal.timeout(timeoutSeconds * 1000);
   let response;
   try {
@@ -34,7 +42,8 @@ async function api(path, body, timeoutSeconds = 15) {
   let data = null;
   try { data = await response.json(); } catch (error) { /* not JSON: reported below */ }
   if (!response.ok || !data || data.ok === false) {
-    throw new NotDone(`the demo server answered ${response.status}${data && data.description ? ` (${data.description})` : ""}`);
+    const refused = response.status >= 400 && response.status < 500;
+    throw new NotDone(`the demo server answered ${response.status}${data && data.description ? ` (${data.description})` : ""}`, refused);
   }
   return data;
 }
@@ -82,6 +91,36 @@ function elementFor(entity) {
   return document.createElement(tags[entity.type] || "span");
 }
 
+function fileUrl(fileId) {
+  return `/client/${encodeURIComponent(state.token)}/file?file_id=${encodeURIComponent(fileId)}`;
+}
+
+// A photo as a thumbnail, a document as its file name (a link that saves it); null for other messages.
+function mediaElement(message) {
+  if (message.photo && message.photo.length) {
+    const size = message.photo[message.photo.length - 1]; // the largest
+    const image = document.createElement("img");
+    image.className = "photo";
+    image.alt = "Photo";
+    image.width = size.width;
+    image.height = size.height;
+    image.src = fileUrl(size.file_id);
+    return image;
+  }
+  if (message.document) {
+    const link = document.createElement("a");
+    link.className = "document";
+    link.href = fileUrl(message.document.file_id);
+    link.download = message.document.file_name || "";
+    const icon = document.createElement("span");
+    icon.setAttribute("aria-hidden", "true");
+    icon.textContent = "📄 ";
+    link.append(icon, document.createTextNode(message.document.file_name || "Document"));
+    return link;
+  }
+  return null;
+}
+
 function describeMedia(message) {
   for (const kind of ["sticker", "photo", "voice", "location", "document", "video"]) if (message[kind]) return `[${kind}]`;
   return "";
@@ -101,7 +140,9 @@ function showMessage(item) {
     log.appendChild(bubble);
   }
   bubble.replaceChildren();
-  const text = message.text || message.caption || describeMedia(message);
+  const media = mediaElement(message);
+  if (media) bubble.appendChild(media);
+  const text = message.text || message.caption || (media ? "" : describeMedia(message));
   bubble.appendChild(renderEntities(text, message.entities || message.caption_entities));
   const rows = (message.reply_markup && message.reply_markup.inline_keyboard) || [];
   if (rows.length) {
@@ -150,13 +191,18 @@ function showCallbackAnswer(answer) {
   toastTimer = setTimeout(() => { toast.hidden = true; }, TOAST_MS);
 }
 
+// `retry`: what "Try again" does (no button if null).
 function showNotDone(message, retry) {
+  state.retry = retry;
   document.getElementById("send-error-text").textContent = message;
   document.getElementById("retry").hidden = !retry;
   document.getElementById("send-error").hidden = false;
 }
 
-function hideNotDone() { document.getElementById("send-error").hidden = true; }
+function hideNotDone() {
+  state.retry = null;
+  document.getElementById("send-error").hidden = true;
+}
 
 function setConnected(connected) { document.getElementById("connection").hidden = connected; }
 
@@ -190,7 +236,7 @@ async function sendMedia(kind) {
     hideNotDone();
   } catch (error) {
     if (!(error instanceof NotDone)) throw error;
-    showNotDone(`Your ${kind} was not sent: ${error.message}.`, false);
+    showNotDone(`Your ${kind} was not sent: ${error.message}.`, null);
   }
 }
 
@@ -203,7 +249,7 @@ async function press(messageId, data, button) {
       hideNotDone();
     } catch (error) {
       if (!(error instanceof NotDone)) throw error;
-      showNotDone(`Your button press did not reach the bot: ${error.message}. Press the button again to retry.`, false);
+      showNotDone(`Your button press did not reach the bot: ${error.message}. Press the button again to retry.`, null);
       return;
     }
     try {
@@ -230,7 +276,7 @@ async function submit() {
     if (input.value.trim() === text) input.value = "";
   } catch (error) {
     if (!(error instanceof NotDone)) throw error;
-    showNotDone(`Your message was not sent: ${error.message}. It is still in the box: press Send or Try again.`, true);
+    showNotDone(`Your message was not sent: ${error.message}. It is still in the box: press Send or Try again.`, submit);
   } finally {
     state.sending = false;
     document.getElementById("send").disabled = false;
@@ -243,7 +289,43 @@ document.getElementById("composer").addEventListener("submit", (event) => {
   submit();
 });
 
-document.getElementById("retry").addEventListener("click", () => submit());
+document.getElementById("retry").addEventListener("click", () => { if (state.retry) state.retry(); });
+
+// A photo or a file the user attaches: sent as a multipart upload, shown in the chat as soon as the
+// server has taken it. If it has not, the page says why; "Try again" sends the same file again unless the
+// server refused it (too big, not an image, ...).
+const attach = document.getElementById("attach");
+const attachLabel = document.querySelector("label.attach");
+
+async function sendFile(file) {
+  const kind = PHOTO_TYPES.includes(file.type) ? "photo" : "document";
+  const what = kind === "photo" ? "photo" : `file “${file.name}”`;
+  attach.disabled = true;
+  attachLabel.classList.add("pending");
+  try {
+    const form = new FormData();
+    form.append("user_id", String(state.userId));
+    form.append("first_name", "Demo");
+    if (languageCode()) form.append("language_code", languageCode());
+    form.append("kind", kind);
+    form.append("file", file, file.name);
+    const data = await api("/send", form, UPLOAD_WAIT);
+    hideNotDone();
+    showMessage({ message: data.result, edited: false, deleted: false });
+  } catch (error) {
+    if (!(error instanceof NotDone)) throw error;
+    showNotDone(`Your ${what} was not sent: ${error.message}.`, error.refused ? null : () => sendFile(file));
+  } finally {
+    attach.disabled = false;
+    attachLabel.classList.remove("pending");
+  }
+}
+
+attach.addEventListener("change", () => {
+  const file = attach.files[0];
+  attach.value = ""; // the same file can be chosen again
+  if (file) sendFile(file);
+});
 
 for (const button of document.querySelectorAll("button.media")) button.addEventListener("click", () => sendMedia(button.dataset.kind));
 

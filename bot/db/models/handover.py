@@ -108,6 +108,7 @@ class CaseMessage(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     case: Mapped[Case] = relationship(back_populates="messages")
+    files: Mapped[list[CaseFile]] = relationship(cascade="all, delete-orphan", passive_deletes=True)
 
 
 class CaseFile(Base):

@@ -63,7 +63,16 @@ class AnswerScreens(RendererBase):
             rows.append([self.original_button(entry.id, "en")])
         if self.language != ORIGINAL_LANGUAGE:  # and the German, to show at the office
             rows.append([self.button(BUTTON_GERMAN, Action.GERMAN, entry.id)])
-        rows.append(self.person_row())
+        if entry.is_sensitive:  # violence, a rejection, a deadline: a person first, not last
+            blocks.insert(
+                1 + bool(answer.long_message) + bool(text.fallback),
+                "<b>"
+                + escape(_("You can talk to a person from our team about this – free and confidential."))
+                + "</b>",
+            )
+            rows.insert(0, self.person_row())
+        else:
+            rows.append(self.person_row())
         return self.finish(blocks, InlineKeyboardMarkup(rows))
 
     def answer_in_german(self, answer: Answer) -> list[Reply]:
@@ -118,13 +127,11 @@ class AnswerScreens(RendererBase):
             escape(_("Sorry, I do not have a checked answer to this question, and I do not want to guess.")),
             escape(
                 _(
-                    "I have passed your question to the team of the Koordinierungsstelle (case {number}). "
-                    "They can answer you here in this chat."
-                ).format(number=no_answer.case.id)
+                    "A person from the team of the Koordinierungsstelle can help you: tap “Talk to a person”. "
+                    "You can also ask your question in other words."
+                )
             ),
-            escape(
-                _("If you would like a person to contact you, tap “Talk to a person”. In an emergency call 112 or 110.")
-            ),
+            escape(_("In an emergency call 112 or 110.")),
         ]
         return self.finish(blocks, InlineKeyboardMarkup([self.person_row()]))
 

@@ -24,6 +24,11 @@ def medium_date(day: dt.date, language: str) -> str:
     return format_date(day, format="medium", locale=babel_locale(language))
 
 
+def long_date(day: dt.date, language: str) -> str:
+    """A weekday and a date the reader says aloud: "Monday, 7 December 2026" in their language."""
+    return format_date(day, format="full", locale=babel_locale(language))
+
+
 def opening_hours(org: Organisation, language: str, always_open: str) -> str:
     """Opening hours such as "Mon–Fri 08:00–12:00; Thu 14:00–18:00" in `language`; `always_open` is the
     translated text for places that never close."""

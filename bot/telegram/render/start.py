@@ -109,13 +109,24 @@ class StartScreens(RendererBase):
     def _person_and_language_buttons(self) -> InlineKeyboardMarkup:
         return InlineKeyboardMarkup([self.person_row(), [self.button(BUTTON_LANGUAGE, Action.LANGUAGE_MENU)]])
 
-    def non_text(self, voice: bool) -> list[Reply]:
+    def non_text(self, voice: bool, *, file: bool = False) -> list[Reply]:
         _ = self._
         if voice:
             text = _(
                 "I cannot listen to voice messages. Please write your question as text, or ask a person from our team."
             )
             return self.finish([escape(text)], InlineKeyboardMarkup([self.person_row()]))
+        if file:  # a photo of a letter, mostly: a person can read it
+            blocks = [
+                escape(_("I can only read text. Please write your question as a message.")),
+                escape(
+                    _(
+                        "A person from our team can look at a letter or document: tap “Talk to a person”, "
+                        "then send the photo or file again."
+                    )
+                ),
+            ]
+            return self.finish(blocks, InlineKeyboardMarkup([self.person_row()]))
         return self.finish([escape(_("I can only read text. Please write your question as a message."))])
 
     def no_words(self) -> list[Reply]:

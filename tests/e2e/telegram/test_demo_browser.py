@@ -13,6 +13,7 @@ import pytest
 from bot.runtime import DEMO_TOKEN, LocalDemo
 from bot.settings import Settings
 from fake_telegram import FakeTelegramServer
+from fake_telegram.files import png
 from translations import translator
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -178,6 +179,76 @@ async def _call(bot: httpx.AsyncClient, method: str, **params: Any) -> Any:
 async def _next_update(bot: httpx.AsyncClient, offset: int) -> dict[str, Any]:
     (update, *_) = await _call(bot, "getUpdates", offset=offset, timeout=10)
     return update
+
+
+ATTACH = "Attach a photo or file"
+
+
+async def test_an_attached_photo_is_shown_and_reaches_the_bot_with_its_bytes(demo, page, tmp_path) -> None:
+    await page.goto(demo)
+    await page.get_by_role("button", name="English").wait_for(timeout=15000)
+    letter = png(120, 80, (240, 230, 200))
+    (tmp_path / "brief.png").write_bytes(letter)
+    await page.get_by_label(ATTACH).set_input_files(str(tmp_path / "brief.png"))
+    thumbnail = page.locator(".msg.user img.photo")
+    await thumbnail.wait_for(timeout=10000)
+    await thumbnail.evaluate("img => img.decode()")  # loaded from the fake's client API
+    assert await thumbnail.evaluate("img => [img.naturalWidth, img.naturalHeight]") == [120, 80]
+    assert await thumbnail.get_attribute("alt") == "Photo"
+    await page.locator(".msg.user:has(img.photo) ~ .msg.bot").first.wait_for(timeout=10000)  # the bot answered it
+    assert await page.locator("#send-error").is_visible() is False
+
+    user_id = await page.evaluate("localStorage.getItem('lotse-demo-user')")
+    async with httpx.AsyncClient(base_url=f"{demo}client/{DEMO_TOKEN}", timeout=10) as client:
+        items = (await client.get("/messages", params={"chat_id": user_id})).json()["result"]
+        [message] = [item["message"] for item in items if "photo" in item["message"]]
+        assert message["from"]["id"] == int(user_id)
+        size = message["photo"][-1]
+        assert (size["width"], size["height"], size["file_size"]) == (120, 80, len(letter))
+        assert (await client.get("/file", params={"file_id": size["file_id"]})).content == letter
+        files = (await client.get("/state")).json()["result"]["files"]
+    assert [(f["file_id"], f["kind"], f["mime_type"]) for f in files] == [(size["file_id"], "photo", "image/png")]
+
+
+async def test_an_attached_file_shows_its_name_and_a_refused_photo_says_why(
+    chat_server: FakeTelegramServer, page, tmp_path
+) -> None:
+    await page.goto(f"{chat_server.url}/")
+    await page.wait_for_function("() => localStorage.getItem('lotse-demo-user')")  # the page knows its user
+    pdf = b"%PDF-1.4\n% Bescheid\n%%EOF\n"
+    (tmp_path / "Bescheid 2024.pdf").write_bytes(pdf)
+    await page.get_by_label(ATTACH).set_input_files(str(tmp_path / "Bescheid 2024.pdf"))
+    link = page.locator(".msg.user a.document", has_text="Bescheid 2024.pdf")
+    await link.wait_for(timeout=10000)
+    assert await link.get_attribute("download") == "Bescheid 2024.pdf"
+    async with httpx.AsyncClient(base_url=chat_server.url, timeout=10) as client:
+        assert (await client.get(await link.get_attribute("href") or "")).content == pdf
+
+    (tmp_path / "broken.png").write_bytes(b"not really a picture")
+    await page.get_by_label(ATTACH).set_input_files(str(tmp_path / "broken.png"))
+    error = page.locator("#send-error")
+    await error.wait_for(timeout=10000)
+    assert "Your photo was not sent: the demo server answered 400 (Bad Request: IMAGE_PROCESS_FAILED)" in (
+        await error.inner_text()
+    )
+    assert await page.get_by_role("button", name="Try again").is_visible() is False  # it would fail again
+    assert await page.locator(".msg.user img").count() == 0
+
+
+async def test_an_attachment_that_did_not_go_through_is_sent_on_retry(
+    chat_server: FakeTelegramServer, page, tmp_path
+) -> None:
+    await page.goto(f"{chat_server.url}/")
+    await page.wait_for_function("() => localStorage.getItem('lotse-demo-user')")  # the page knows its user
+    (tmp_path / "foto.png").write_bytes(png(30, 20))
+    await page.context.set_offline(True)
+    await page.get_by_label(ATTACH).set_input_files(str(tmp_path / "foto.png"))
+    await page.locator("#send-error", has_text="Your photo was not sent").wait_for(timeout=10000)
+    await page.context.set_offline(False)
+    await page.get_by_role("button", name="Try again").click()
+    await page.locator(".msg.user img.photo").wait_for(timeout=10000)
+    await page.locator("#send-error").wait_for(state="hidden", timeout=5000)
+    assert await page.locator(".msg.user img.photo").count() == 1
 
 
 async def test_a_message_the_server_did_not_take_stays_in_the_box_with_an_error(local_demo, demo, page) -> None:

@@ -40,8 +40,8 @@ class Processes:
         self.env = {
             **os.environ,
             "LOTSE_TELEGRAM_TOKEN": token,
-            "LOTSE_TELEGRAM_API_BASE_URL": f"{server.url}/bot{{token}}",
-            "LOTSE_TELEGRAM_API_FILE_URL": f"{server.url}/file/bot{{token}}",
+            "LOTSE_TELEGRAM_API_BASE_URL": server.base_url,
+            "LOTSE_TELEGRAM_API_FILE_URL": server.base_file_url,
             "LOTSE_DATABASE_URL": database_url,
             "LOTSE_DATA_DIR": str(data_dir),
             "LOTSE_SECRET_KEY": TEST_SECRET.decode(),

@@ -18,6 +18,7 @@ async def test_start_with_a_token_polls_the_configured_bot_api(telegram_server, 
         **os.environ,
         "LOTSE_TELEGRAM_TOKEN": token,
         "LOTSE_TELEGRAM_API_BASE_URL": telegram_server.base_url,
+        "LOTSE_TELEGRAM_API_FILE_URL": telegram_server.base_file_url,
         "LOTSE_DATA_DIR": str(tmp_path),
         "LOTSE_DATABASE_URL": "",
     }

@@ -96,11 +96,12 @@ async def test_cases_and_unanswered_questions_are_listed(tmp_path: Path, kb: Kno
     await ctx.db.upgrade()
     profile = await services.register_contact(ctx, 31, 31, "en")
     await services.handle_question(ctx, profile, "what is the capital of Peru, mail me at x@example.org")
+    await services.request_person(ctx, profile)
     await ctx.db.dispose()
 
     env = {"LOTSE_DATA_DIR": str(tmp_path), "LOTSE_DATABASE_URL": ""}
     listed = lotse("cases", "list", env_extra=env)
-    assert listed.returncode == 0 and "capital of Peru" in listed.stdout and "unanswered question" in listed.stdout
+    assert listed.returncode == 0 and "capital of Peru" in listed.stdout and "person requested" in listed.stdout
     as_json = json.loads(lotse("cases", "list", "--json", env_extra=env).stdout)
     assert as_json[0]["messages"][0]["sender"] == "user"
     report = lotse("questions", "unanswered", env_extra=env)

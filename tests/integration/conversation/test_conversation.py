@@ -44,7 +44,8 @@ async def test_suggestion_choice_and_rejection_update_the_log(ctx) -> None:
     async with ctx.db.session() as session:
         logged = await session.get(QuestionLog, row.id)
         assert logged.outcome == "unanswered" and logged.entry_id is None
-        assert await session.scalar(select(func.count()).select_from(Case)) == 1
+        # rejecting the suggestions offers a person; only asking for one opens a case
+        assert await session.scalar(select(func.count()).select_from(Case)) == 0
 
 
 async def test_unknown_ids_from_buttons_raise_a_domain_error(ctx) -> None:
@@ -58,6 +59,7 @@ async def test_unknown_ids_from_buttons_raise_a_domain_error(ctx) -> None:
 async def test_old_conversation_messages_are_purged_but_cases_keep_their_copy(ctx, clock) -> None:
     profile = await services.register_contact(ctx, 9, 9, "en")
     await services.handle_question(ctx, profile, "tell me a joke please")
+    await services.request_person(ctx, profile)
     clock.advance(days=ctx.settings.retention.message_retention_days + 1)
     await services.remember(ctx, profile, Sender.USER, "recent message")
     deleted = await purge_old_messages(ctx)

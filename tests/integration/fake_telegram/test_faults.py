@@ -22,7 +22,12 @@ USER = 601
 async def bot(telegram_server: FakeTelegramServer, token: str, wire: Wire) -> AsyncIterator[Bot]:
     """A python-telegram-bot Bot with a 1 s read timeout, and a user who started it."""
     await wire.send(USER, "/start")
-    async with Bot(token, base_url=telegram_server.base_url, request=HTTPXRequest(read_timeout=1.0)) as bot:
+    async with Bot(
+        token,
+        base_url=telegram_server.base_url,
+        base_file_url=telegram_server.base_file_url,
+        request=HTTPXRequest(read_timeout=1.0),
+    ) as bot:
         yield bot
 
 

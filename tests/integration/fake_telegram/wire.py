@@ -56,7 +56,8 @@ class RecordingBot:
     """A plain python-telegram-bot Application polling the fake; it keeps every update it receives."""
 
     def __init__(self, server: FakeTelegramServer, token: str) -> None:
-        self.application = Application.builder().token(token).base_url(server.base_url).build()
+        builder = Application.builder().token(token).base_url(server.base_url)
+        self.application = builder.base_file_url(server.base_file_url).build()
         self.updates: list[Update] = []
         self.errors: list[object] = []
         self._arrived = asyncio.Event()
