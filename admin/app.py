@@ -15,11 +15,11 @@ from starlette.staticfiles import StaticFiles
 from admin.auth import LoginThrottle, SecurityHeaders, StaffAuth
 from admin.errors import install_error_pages
 from admin.pages import STATIC_DIR, Pages
-from admin.routes import account, audit, gaps, login, queue, staff
+from admin.routes import account, audit, canned, cases, gaps, login, queue, staff
 from bot.services import ServiceContext
 from bot.settings import Settings
 
-ROUTERS = (login, queue, gaps, account, staff, audit)
+ROUTERS = (login, queue, cases, gaps, account, staff, audit, canned)
 
 
 def create_app(ctx: ServiceContext, settings: Settings | None = None) -> FastAPI:

@@ -14,7 +14,9 @@ from admin.i18n import N_
 from admin.pages import Pages
 from bot.services import (
     MIN_PASSWORD_LENGTH,
+    CaseNotFound,
     Conflict,
+    EmptyText,
     InvalidInput,
     InvalidUsername,
     LastAdmin,
@@ -39,6 +41,8 @@ MESSAGES: list[tuple[type[LotseError], str]] = [
         N_("A username has 2 to 64 characters: lower-case letters a-z, digits, dot, hyphen or underscore."),
     ),
     (StaffNotFound, N_("There is no such account.")),
+    (CaseNotFound, N_("This case does not exist, or it is closed.")),
+    (EmptyText, N_("Please write something first.")),
     (UnsupportedLanguage, N_("This language is not available.")),
     (NotFound, N_("This does not exist (any more).")),
     (Conflict, N_("This has changed in the meantime. Please reload the page and try again.")),

@@ -13,11 +13,13 @@ from pathlib import Path
 from typing import Any
 
 from babel.dates import format_datetime, format_timedelta
+from babel.numbers import format_decimal
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
 from admin.i18n import LANGUAGES, gettext, language_name, negotiate
+from admin.labels import DELIVERY, OUTCOMES, PRIORITIES, event_text
 from bot.services import ServiceContext, StaffLogin
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
@@ -53,8 +55,9 @@ class Pages:
     ) -> HTMLResponse:
         login: StaffLogin | None = values.pop("login", getattr(request.state, "login", None))
         language = self.language(request, login)
+        translate = gettext(language)
         context = {
-            "_": gettext(language),
+            "_": translate,
             "lang": language,
             "login": login,
             "csrf_token": login.csrf_token if login else "",
@@ -62,9 +65,14 @@ class Pages:
             "here": request.url.path + (f"?{request.url.query}" if request.url.query else ""),
             "when": lambda value, format="short": self.when(value, language, format),
             "waited": lambda value: self.waited(value, language),
+            "filesize": lambda size: filesize(size, language),
             "language_name": language_name,
             "languages": LANGUAGES,
             "section": "",  # which navigation item is the current page
+            "priorities": PRIORITIES,
+            "outcomes": OUTCOMES,
+            "delivery_labels": DELIVERY,
+            "event_text": lambda text: event_text(text, translate),
             **values,
         }
         html = self.env.get_template(template).render(context)
@@ -82,3 +90,10 @@ class Pages:
     def waited(self, since: dt.datetime, language: str) -> str:
         """How long ago, in words ("3 Stunden")."""
         return format_timedelta(self.ctx.now() - since, locale=language, threshold=1.1)
+
+
+def filesize(size: int, language: str) -> str:
+    """A file's size for people: "12 KB", "1,4 MB"."""
+    if size < 1024 * 1024:
+        return f"{format_decimal(max(1, round(size / 1024)), locale=language)} KB"
+    return f"{format_decimal(round(size / (1024 * 1024), 1), format='#,##0.0', locale=language)} MB"

@@ -113,3 +113,16 @@ def _needs_admin(route: Any) -> bool:
         )
 
     return walk(route.dependant)
+
+
+def tiny_png(width: int = 8, height: int = 8) -> bytes:
+    """A valid PNG image (a grey square), for photos a newcomer sends."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    rows = b"".join(b"\x00" + b"\x80" * width for _ in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")

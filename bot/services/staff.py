@@ -68,6 +68,8 @@ class AuditAction(StrEnum):
     ACCOUNT_ADDED = "account_added"
     ACCOUNT_DEACTIVATED = "account_deactivated"
     PASSWORD_CHANGED = "password_changed"
+    CANNED_SAVED = "canned_saved"
+    CANNED_DELETED = "canned_deleted"
 
 
 @dataclass(frozen=True)

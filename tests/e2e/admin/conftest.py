@@ -65,6 +65,24 @@ async def page(browser: Any) -> AsyncIterator[Any]:
     await context.close()
 
 
+@pytest_asyncio.fixture
+async def page_without_js(browser: Any) -> AsyncIterator[Any]:
+    """A page with JavaScript off: everything must work with plain forms and links."""
+    context = await browser.new_context(java_script_enabled=False, locale="de-DE")
+    page = await context.new_page()
+    yield page
+    await context.close()
+
+
+async def log_in_with(page: Any, base: str, username: str, password: str) -> None:
+    """Log in through the form, as a person does; waits for the queue."""
+    await page.goto(f"{base}/login")
+    await page.get_by_label("Benutzername").fill(username)
+    await page.get_by_label("Passwort").fill(password)
+    await page.get_by_role("button", name="Anmelden").click()
+    await page.get_by_role("heading", name="Warteschlange").wait_for()
+
+
 async def axe_violations(page: Any, impacts: tuple[str, ...] = ("serious", "critical")) -> list[dict[str, Any]]:
     """axe-core's violations of the page with one of `impacts` (id, impact, help and the offending nodes)."""
     await page.add_script_tag(path=str(AXE))

@@ -106,10 +106,11 @@ async def test_the_queue_lists_open_cases_urgent_first_with_original_and_german(
     await log_in(client, admin_account.username)
     page = await client.get("/", headers=HTML)
     assert page.status_code == 200
-    rows = re.findall(r'<th scope="row">\s*(\d+)', page.text)
+    rows = re.findall(r'<th scope="row">\s*<a href="/cases/(\d+)">', page.text)
     assert rows == [str(ids[3]), str(ids[1]), str(ids[2])]  # urgent first, then the longest waiting
     assert "Dringend" in page.text
     assert 'lang="ar" dir="auto">مرحبا، أحتاج مساعدة في الجوب سنتر</p>' in page.text
+    assert "nobody yet" in page.text or "noch niemand" in page.text
     assert "Deutsch (maschinelle Übersetzung):" in text_of(page.text) and "Hallo, ich brauche Hilfe" in page.text
     assert XSS not in page.text and page.text.count(ESCAPED) == 2  # the message and its translation, as text
     assert "<script>" not in page.text

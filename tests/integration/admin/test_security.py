@@ -30,8 +30,23 @@ async def call(client: httpx.AsyncClient, endpoint: Endpoint, *, token: str | No
     return await client.request(endpoint.method, endpoint.url, headers=headers)
 
 
-async def accounts_state(ctx: ServiceContext) -> list[tuple[str, bool, str]]:
-    return [(m.username, m.active, m.interface_language) for m in await services.list_staff(ctx)]
+async def accounts_state(ctx: ServiceContext) -> list[object]:
+    """What a forged or anonymous request could change: accounts, case 1 and its story, canned replies."""
+    accounts = [(m.username, m.active, m.interface_language) for m in await services.list_staff(ctx)]
+    case = await services.case_view(ctx, 1)
+    story = (case.status, case.priority, case.assignee_id, [m.id for m in case.messages])
+    return [accounts, story, await services.canned_replies(ctx)]
+
+
+@pytest.fixture(autouse=True)
+async def case_one(ctx: ServiceContext) -> int:
+    """Case 1 exists, so that a forged request to /cases/1/... would have something to change."""
+    profile = await services.register_contact(ctx, 1, 1, "en")
+    await services.remember(ctx, profile, services.Sender.USER, "hello")
+    case_id = (await services.request_person(ctx, profile)).id
+    await services.save_canned(ctx, "hello", "de", "Hallo", "Hallo!")
+    assert case_id == 1
+    return case_id
 
 
 async def test_only_the_login_and_static_files_are_open_without_a_login(app, client, ctx, coordinator) -> None:
@@ -93,7 +108,13 @@ async def test_admin_only_routes_refuse_coordinators(app, client, ctx, admin_acc
     token = await log_in(client, coordinator.username)
     before = await accounts_state(ctx)
     admin_only = [endpoint for endpoint in every_endpoint(app, coordinator) if endpoint.admin_only]
-    assert {e.template for e in admin_only} >= {"/admin/staff", "/admin/audit", "/admin/staff/{username}/deactivate"}
+    assert {e.template for e in admin_only} >= {
+        "/admin/staff",
+        "/admin/audit",
+        "/admin/staff/{username}/deactivate",
+        "/admin/canned",
+        "/admin/canned/{canned_id}/delete",
+    }
     assert all(e.template.startswith("/admin/") for e in admin_only)  # and everything under /admin is admin-only:
     assert all(e.admin_only for e in every_endpoint(app, coordinator) if e.template.startswith("/admin/"))
     for endpoint in admin_only:
