@@ -126,7 +126,8 @@ def _admin(args: argparse.Namespace) -> int:
     from bot.runtime import AdminServer, AdminUnavailable, build_context
 
     async def serve() -> None:
-        ctx = build_context(settings(), with_machine_translation=False)
+        # machine translation where installed: the knowledge-gap report shows questions in German
+        ctx = build_context(settings())
         try:
             await ensure_migrated(ctx)
             server = AdminServer(ctx)
@@ -134,6 +135,8 @@ def _admin(args: argparse.Namespace) -> int:
             await server.serve()
         finally:
             await ctx.db.dispose()
+            if ctx.translator.machine is not None:
+                ctx.translator.machine.close()
 
     try:
         asyncio.run(serve())
