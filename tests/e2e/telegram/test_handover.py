@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 
 import pytest
@@ -170,3 +171,15 @@ async def test_a_file_over_the_limit_is_refused_with_the_limit_named(bot: Runnin
     assert "too large" in refused.text and f"{bot.ctx.settings.handover.max_file_mb:g} MB" in refused.text
     view = await services.case_view(bot.ctx, (await services.list_cases(bot.ctx))[0].id)
     assert not any(m.files for m in view.messages)
+
+
+async def test_the_confirmation_says_when_the_office_opens_again_on_a_public_holiday(
+    bot: RunningBot, clock: Clock
+) -> None:
+    clock.now = dt.datetime(2026, 4, 6, 8, 0, tzinfo=dt.UTC)  # Easter Monday, 10:00 in Lower Saxony
+    user = bot.user(language_code="de")
+    await user.send("/person")
+    confirmation = await user.reply()
+    assert "Feiertag: Ostermontag" in confirmation.text
+    assert "Dienstag, 7. April 2026 um 09:00 Uhr" in confirmation.text  # the next opening, in the user's locale
+    assert "Mittwoch, 8. April 2026" in confirmation.text  # two working days later at the latest
