@@ -111,7 +111,7 @@ class StaffAuth:
             receive = _replay(body, receive)
         request = Request(scope, receive)
         if is_public(scope["path"]):
-            if unsafe and not same_token(request.cookies.get(LOGIN_CSRF_COOKIE), await _csrf_of(request, body)):
+            if unsafe and not same_token(request.cookies.get(LOGIN_CSRF_COOKIE), await _csrf_of(scope, body)):
                 await self.refused(request, 403, "csrf", None)(scope, receive, send)
                 return
             await self.app(scope, receive, send)
@@ -121,7 +121,7 @@ class StaffAuth:
         if login is None:
             await self._login_required(request, had_cookie=bool(token))(scope, receive, send)
             return
-        if unsafe and not same_token(login.csrf_token, await _csrf_of(request, body)):
+        if unsafe and not same_token(login.csrf_token, await _csrf_of(scope, body)):
             await self.refused(request, 403, "csrf", login)(scope, receive, send)
             return
         scope.setdefault("state", {})["login"] = login
@@ -220,17 +220,19 @@ def _key(username: str) -> str:
     return username.strip().lower()[:100]
 
 
-async def _csrf_of(request: Request, body: bytes) -> str | None:
-    """The CSRF token a state-changing request carries: the header, else the form field."""
-    header = request.headers.get(CSRF_HEADER)
+async def _csrf_of(scope: Scope, body: bytes) -> str | None:
+    """The CSRF token a state-changing request carries: the header, else the form field. Parsing a
+    multipart form reads the body from a replay of its own, so the app still gets the whole body."""
+    headers = Headers(scope=scope)
+    header = headers.get(CSRF_HEADER)
     if header:
         return header
-    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    content_type = headers.get("content-type", "").split(";")[0].strip().lower()
     if content_type == "application/x-www-form-urlencoded":
         values = parse_qs(body.decode("utf-8", errors="replace")).get(CSRF_FIELD)
         return values[0] if values else None
     if content_type == "multipart/form-data":
-        form = await request.form()
+        form = await Request(scope, _replay(body, _no_more)).form()
         try:
             value = form.get(CSRF_FIELD)
             return value if isinstance(value, str) else None
@@ -254,6 +256,10 @@ async def _read_body(receive: Receive, limit: int) -> bytes | None:
         chunks.append(chunk)
         if not message.get("more_body", False):
             return b"".join(chunks)
+
+
+async def _no_more() -> Message:
+    return {"type": "http.disconnect"}
 
 
 def _replay(body: bytes, receive: Receive) -> Receive:

@@ -4,6 +4,8 @@ deactivated accounts, cookie flags and the headers every answer carries."""
 
 from __future__ import annotations
 
+import asyncio
+
 import httpx
 import pytest
 from fastapi import FastAPI
@@ -102,6 +104,17 @@ async def test_the_csrf_token_may_come_as_a_header(client, ctx, admin_account) -
     answer = await client.post("/account/language", data={"language": "en"}, headers={"X-CSRF-Token": token})
     assert answer.status_code == 303
     assert (await services.get_staff(ctx, admin_account.username)).interface_language == "en"
+
+
+async def test_the_csrf_token_may_come_in_a_multipart_form(client, ctx, admin_account) -> None:
+    token = await log_in(client, admin_account.username)
+    fields = {"csrf_token": (None, token), "language": (None, "en"), "next": (None, "/admin/audit")}
+    # the app reads the form after the CSRF check did (once it waited for a body already consumed)
+    answer = await asyncio.wait_for(client.post("/account/language", files=fields), 10)
+    assert answer.status_code == 303 and answer.headers["location"] == "/admin/audit"
+    assert (await services.get_staff(ctx, admin_account.username)).interface_language == "en"
+    forged = await client.post("/account/language", files={**fields, "csrf_token": (None, "forged")})
+    assert forged.status_code == 403
 
 
 async def test_admin_only_routes_refuse_coordinators(app, client, ctx, admin_account, coordinator) -> None:
