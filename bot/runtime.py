@@ -21,7 +21,7 @@ from telegram import Update
 
 from bot.db import Database, SqlTranslationStore, utcnow
 from bot.services import CuratedTexts, ServiceContext
-from bot.settings import ENV_PREFIX, DemoSettings, Settings, callback_secret
+from bot.settings import ENV_PREFIX, AdminSettings, DemoSettings, Group, Settings, callback_secret
 from bot.telegram.application import LotseApplication, build_application
 from bot.telegram.callbacks import CallbackSigner
 from intents import EmergencyDetector, Matcher
@@ -170,28 +170,31 @@ class DemoUnavailable(Exception):
     """The demo cannot listen where it is configured to; the message names the setting to change."""
 
 
-def _cannot_listen(host: str, port: int, error: OSError) -> str:
-    """One line for an operator: what is wrong with the demo's address and which LOTSE_DEMO_* setting to change."""
-    port_setting = f"{ENV_PREFIX}{DemoSettings.env_prefix}PORT"
-    host_setting = f"{ENV_PREFIX}{DemoSettings.env_prefix}HOST"
+def _cannot_listen(
+    host: str, port: int, error: OSError, *, what: str = "the demo", group: type[Group] = DemoSettings
+) -> str:
+    """One line for an operator: what is wrong with the address `what` listens on and which LOTSE_* setting of
+    `group` to change."""
+    port_setting = f"{ENV_PREFIX}{group.env_prefix}PORT"
+    host_setting = f"{ENV_PREFIX}{group.env_prefix}HOST"
     if error.errno == errno.EADDRINUSE or getattr(error, "winerror", None) == 10048:
-        other = 8081 if port == 8080 else 8080
+        other = {8080: 8081, 8081: 8082}.get(port, 8080)
         return (
-            f"cannot start the demo: port {port} on {host} is already in use (is the demo running already?). "
+            f"cannot start {what}: port {port} on {host} is already in use (is {what} running already?). "
             f"Stop that program or set {port_setting} to a free port, e.g. {port_setting}={other}"
         )
     if error.errno == errno.EACCES:
         return (
-            f"cannot start the demo: no permission to listen on port {port} on {host} (ports below 1024 need "
+            f"cannot start {what}: no permission to listen on port {port} on {host} (ports below 1024 need "
             f"administrator rights). Set {port_setting} to a port above 1023, e.g. {port_setting}=8080"
         )
     if isinstance(error, socket.gaierror) or error.errno == errno.EADDRNOTAVAIL:
         return (
-            f"cannot start the demo: {host} is not an address of this computer. "
+            f"cannot start {what}: {host} is not an address of this computer. "
             f"Set {host_setting} to one of its addresses, e.g. {host_setting}=127.0.0.1"
         )
     reason = error.strerror or str(error)
-    return f"cannot start the demo on {host}:{port}: {reason}. Check {host_setting} and {port_setting}"
+    return f"cannot start {what} on {host}:{port}: {reason}. Check {host_setting} and {port_setting}"
 
 
 class LocalDemo:
@@ -248,3 +251,87 @@ async def run_demo(settings: Settings) -> None:
             await stop.wait()
     finally:
         await demo.stop()
+
+
+class AdminUnavailable(Exception):
+    """The staff web app cannot listen where it is configured to; the message names the setting to change."""
+
+
+class AdminServer:
+    """The staff web app under uvicorn on LOTSE_ADMIN_HOST:LOTSE_ADMIN_PORT (port 0: a free one).
+
+    uvicorn does not read X-Forwarded-* itself here (`proxy_headers=False`): whether a proxy is believed is
+    LOTSE_ADMIN_TRUSTED_PROXY's alone (admin/auth.py)."""
+
+    def __init__(self, ctx: ServiceContext) -> None:
+        import uvicorn
+
+        from admin import create_app
+
+        self.ctx = ctx
+        settings = ctx.settings.admin
+        try:
+            self.socket = _listening_socket(settings.host, settings.port)
+        except OSError as exc:
+            message = _cannot_listen(settings.host, settings.port, exc, what="the staff web app", group=AdminSettings)
+            raise AdminUnavailable(message) from None
+        config = uvicorn.Config(
+            create_app(ctx),
+            proxy_headers=False,
+            server_header=False,
+            log_config=None,  # the CLI's logging: access lines only with -v
+            lifespan="off",
+        )
+        self.server = uvicorn.Server(config)
+        self._task: asyncio.Task[None] | None = None
+
+    @property
+    def url(self) -> str:
+        host, port = self.socket.getsockname()[:2]
+        return f"http://{f'[{host}]' if ':' in host else host}:{port}/"
+
+    async def serve(self) -> None:
+        """Serve until Ctrl+C or SIGTERM, then return. uvicorn stops cleanly on either and then raises the
+        signal again for the handler that was there before it; that handler only takes note here, so the
+        caller's clean-up runs in the event loop as usual (asyncio's own Ctrl+C handler would cancel it)."""
+        signals = (signal.SIGINT, signal.SIGTERM)
+        previous = {sig: signal.signal(sig, _take_note) for sig in signals}
+        try:
+            await self.server.serve(sockets=[self.socket])
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+
+    async def start(self) -> str:
+        """Serve in the background of the running event loop (tests); returns the address."""
+        self._task = asyncio.create_task(self.server.serve(sockets=[self.socket]))
+        while not self.server.started:
+            if self._task.done():
+                self._task.result()
+                raise RuntimeError("the staff web app stopped while starting")
+            await asyncio.sleep(0.01)
+        return self.url
+
+    async def stop(self) -> None:
+        self.server.should_exit = True
+        if self._task is not None:
+            await self._task
+        self.socket.close()
+
+
+def _take_note(signum: int, frame: object) -> None:
+    log.info("staff web app stopped by signal %d", signum)
+
+
+def _listening_socket(host: str, port: int) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+        sock.listen(2048)  # connections wait from now on, before uvicorn serves them
+    except OSError:
+        sock.close()
+        raise
+    sock.set_inheritable(True)
+    return sock

@@ -123,6 +123,42 @@ class DemoSettings(Group):
     port: int = Field(default=8080, ge=0, le=65535)
 
 
+class AdminSettings(Group):
+    """The staff web app (`lotse admin`): where it listens, when an idle login ends, and whether a reverse
+    proxy in front of it may say that the browser's connection was TLS."""
+
+    env_prefix = "ADMIN_"
+
+    host: str = "127.0.0.1"
+    port: int = Field(default=8081, ge=0, le=65535)
+    idle_minutes: float = Field(default=30.0, gt=0, description="a login unused for this long ends")
+    trusted_proxy: bool | tuple[str, ...] = Field(
+        default=False,
+        description="true: honour X-Forwarded-Proto from any peer; a comma-separated list: only from these addresses",
+    )
+
+    @field_validator("trusted_proxy", mode="before")
+    @classmethod
+    def _addresses(cls, value: Any) -> Any:
+        """`true`/`false`, or addresses separated by commas (as an environment variable holds them)."""
+        if isinstance(value, str):
+            text = value.strip()
+            if text.lower() in {"", "0", "false", "no", "off"}:
+                return False
+            if text.lower() in {"1", "true", "yes", "on"}:
+                return True
+            return tuple(part.strip() for part in text.split(",") if part.strip())
+        if isinstance(value, list):
+            return tuple(value)
+        return value
+
+    def honours_forwarded_proto(self, peer: str | None) -> bool:
+        """Whether X-Forwarded-Proto of a request from `peer` (the connecting address) is believed."""
+        if isinstance(self.trusted_proxy, bool):
+            return self.trusted_proxy
+        return peer is not None and peer in self.trusted_proxy
+
+
 GROUPS: dict[str, type[Group]] = {
     "telegram": TelegramSettings,
     "database": DatabaseSettings,
@@ -132,6 +168,7 @@ GROUPS: dict[str, type[Group]] = {
     "outbox": OutboxSettings,
     "handover": HandoverSettings,
     "demo": DemoSettings,
+    "admin": AdminSettings,
 }
 
 
@@ -153,6 +190,7 @@ class Settings(BaseSettings):
     outbox: OutboxSettings = OutboxSettings()
     handover: HandoverSettings = HandoverSettings()
     demo: DemoSettings = DemoSettings()
+    admin: AdminSettings = AdminSettings()
 
     @classmethod
     def settings_customise_sources(

@@ -102,13 +102,14 @@ class RunningBot:
 
 
 def lotse(
-    *args: str, env_extra: dict[str, str] | None = None, cwd: Path | None = None
+    *args: str, env_extra: dict[str, str] | None = None, cwd: Path | None = None, input: str | None = None
 ) -> subprocess.CompletedProcess[str]:
-    """The `lotse` command in a process of its own, as an operator runs it (no token configured)."""
+    """The `lotse` command in a process of its own, as an operator runs it (no token configured); `input` is
+    piped to its standard input."""
     env = {**os.environ, **(env_extra or {})}
     env.pop("LOTSE_TELEGRAM_TOKEN", None)
     command = [sys.executable, "-m", "bot.cli", *args]
-    return subprocess.run(command, capture_output=True, text=True, env=env, cwd=cwd, timeout=120)
+    return subprocess.run(command, capture_output=True, text=True, env=env, cwd=cwd, timeout=120, input=input)
 
 
 _BIDI_MARKS = dict.fromkeys(map(ord, "\u200e\u200f\u061c\u2066\u2067\u2068\u2069"))

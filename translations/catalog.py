@@ -1,7 +1,8 @@
 """Gettext catalogs for every user-facing string (Babel); English msgids are the source text.
 
 Translators work in `locale/<lang>/LC_MESSAGES/lotse.po`; the catalogs are compiled in memory when
-first used, so a corrected `.po` file takes effect on the next start without a build step.
+first used, so a corrected `.po` file takes effect on the next start without a build step. The staff web
+app has a domain of its own (`admin`: `locale/{de,en}/LC_MESSAGES/admin.po`), loaded the same way.
 """
 
 from __future__ import annotations
@@ -28,8 +29,8 @@ def N_(message: str) -> str:
     return message
 
 
-def po_path(language: str) -> Path:
-    return LOCALE_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+def po_path(language: str, domain: str = DOMAIN) -> Path:
+    return LOCALE_DIR / language / "LC_MESSAGES" / f"{domain}.po"
 
 
 def catalog_languages() -> list[str]:
@@ -39,17 +40,18 @@ def catalog_languages() -> list[str]:
 
 
 @lru_cache(maxsize=32)
-def translations(language: str) -> gettext.NullTranslations:
-    """The compiled catalog for `language`; English (the source) or an unknown language gets msgids."""
-    path = po_path(language)
-    if language == SOURCE_LANGUAGE or not path.exists():
+def translations(language: str, domain: str = DOMAIN) -> gettext.NullTranslations:
+    """The compiled catalog of `domain` for `language`; a language without a catalog (English, the source
+    of the bot's domain, or an unknown one) gets the msgids."""
+    path = po_path(language, domain)
+    if not path.exists():
         return NullTranslations()
     with path.open("rb") as handle:
-        catalog = read_po(handle, locale=language, domain=DOMAIN)
+        catalog = read_po(handle, locale=language, domain=domain)
     buffer = io.BytesIO()
     write_mo(buffer, catalog, use_fuzzy=False)
     buffer.seek(0)
-    return Translations(fp=buffer, domain=DOMAIN)
+    return Translations(fp=buffer, domain=domain)
 
 
 # Machine-translated catalogs for languages without a curated one, built at run time from the template.

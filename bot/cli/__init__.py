@@ -1,9 +1,10 @@
-"""`lotse`: start the bot or the demo, migrate the database, check content, measure matching, work cases.
+"""`lotse`: start the bot or the demo, migrate the database, check content, measure matching, work cases,
+manage staff accounts and serve the staff web app.
 
 One module per command group; each registers its sub-commands. A command builds what it needs when it
 runs (the database and the context around it only where it uses them) and never migrates the database:
 `lotse db upgrade` and the bot's start do that. Errors an operator can act on are printed without a
-traceback: invalid settings (exit 2) and domain errors (exit 1). Ctrl+C stops `start` and `demo` cleanly
+traceback: invalid settings (exit 2) and domain errors (exit 1). Ctrl+C stops `start`, `demo` and `admin` cleanly
 (exit 0); it cuts any other command short (exit 130), without a traceback either.
 """
 
@@ -12,11 +13,11 @@ from __future__ import annotations
 import argparse
 import logging
 
-from bot.cli import cases, db, kb, matching, outbox, questions, run, translate
+from bot.cli import cases, db, kb, matching, outbox, questions, run, staff, translate
 from bot.cli.common import ConfigurationError, print_error
 from bot.services import LotseError
 
-GROUPS = (run, db, kb, matching, translate, questions, cases, outbox)
+GROUPS = (run, db, kb, matching, translate, questions, cases, outbox, staff)
 
 
 def main(argv: list[str] | None = None) -> int:

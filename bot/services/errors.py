@@ -1,9 +1,10 @@
 """Domain errors: the product's one exception tree.
 
     LotseError          something the user or staff can act on; the base of everything below
-    ├── NotFound        what was referred to does not exist (any more): an entry, a case, a log row
-    ├── Conflict        the state changed in between (a slot someone else booked first)
-    ├── InvalidInput    input the domain cannot accept (a language Lotse does not offer, an empty reply)
+    ├── NotFound        what was referred to does not exist (any more): an entry, a case, a log row, an account
+    ├── Conflict        the state changed in between (a slot someone else booked first, a username taken)
+    ├── InvalidInput    input the domain cannot accept (a language Lotse does not offer, an empty reply, a
+    │                   wrong password)
     └── Unavailable     a part the action needs is not there right now (the database not migrated, ...)
 
 `str(error)` is for logs and operators (English, specific). `user_message` is an English msgid from the
@@ -61,3 +62,27 @@ class EmptyText(InvalidInput):
 
 class SchemaOutdated(Unavailable):
     """The database is not migrated to this version of Lotse: run `lotse db upgrade`."""
+
+
+class StaffNotFound(NotFound):
+    """No staff account with that username (or id)."""
+
+
+class UsernameTaken(Conflict):
+    """An account with that username exists already."""
+
+
+class LastAdmin(Conflict):
+    """The last active admin cannot be deactivated: nobody could manage the accounts any more."""
+
+
+class LoginFailed(InvalidInput):
+    """Wrong username or password, or a deactivated account (one answer for all three, on purpose)."""
+
+
+class InvalidUsername(InvalidInput):
+    """A username with characters other than a-z, 0-9, '.', '_', '-', or of the wrong length."""
+
+
+class WeakPassword(InvalidInput):
+    """A password shorter than the rule allows (or absurdly long)."""

@@ -30,6 +30,10 @@ def test_every_documented_variable_reaches_its_group(monkeypatch: pytest.MonkeyP
         "LOTSE_MT_MAX_PENDING": "4",
         "LOTSE_DEMO_HOST": "0.0.0.0",
         "LOTSE_DEMO_PORT": "9090",
+        "LOTSE_ADMIN_HOST": "0.0.0.0",
+        "LOTSE_ADMIN_PORT": "9443",
+        "LOTSE_ADMIN_IDLE_MINUTES": "15",
+        "LOTSE_ADMIN_TRUSTED_PROXY": "true",
     }
     for name, value in values.items():
         monkeypatch.setenv(name, value)
@@ -44,6 +48,8 @@ def test_every_documented_variable_reaches_its_group(monkeypatch: pytest.MonkeyP
     assert (settings.translation.max_models, settings.translation.timeout_seconds) == (3, 7.5)
     assert settings.translation.max_pending == 4
     assert (settings.demo.host, settings.demo.port) == ("0.0.0.0", 9090)
+    assert (settings.admin.host, settings.admin.port, settings.admin.idle_minutes) == ("0.0.0.0", 9443, 15)
+    assert settings.admin.trusted_proxy is True
 
 
 def test_a_dotenv_file_works_like_the_environment(tmp_path: Path) -> None:
@@ -99,3 +105,22 @@ def test_data_left_in_the_old_relative_default_is_pointed_out(monkeypatch: pytes
 def test_a_keyword_that_is_not_a_setting_is_refused() -> None:
     with pytest.raises(ValidationError, match="unknown settings database_url"):
         Settings(_env_file=None, database_url="postgresql://x/y")
+
+
+@pytest.mark.parametrize(
+    ("value", "trusted", "honoured_from", "ignored_from"),
+    [
+        ("", False, [], ["127.0.0.1", "10.0.0.5", None]),
+        ("false", False, [], ["127.0.0.1"]),
+        ("true", True, ["127.0.0.1", "10.0.0.5", None], []),
+        ("10.0.0.5, 10.0.0.6", ("10.0.0.5", "10.0.0.6"), ["10.0.0.5", "10.0.0.6"], ["127.0.0.1", None]),
+    ],
+)
+def test_the_trusted_proxy_is_a_switch_or_a_list_of_addresses(
+    monkeypatch: pytest.MonkeyPatch, value: str, trusted: object, honoured_from: list, ignored_from: list
+) -> None:
+    monkeypatch.setenv("LOTSE_ADMIN_TRUSTED_PROXY", value)
+    admin = Settings(_env_file=None).admin
+    assert admin.trusted_proxy == trusted
+    assert all(admin.honours_forwarded_proto(peer) for peer in honoured_from)
+    assert not any(admin.honours_forwarded_proto(peer) for peer in ignored_from)
