@@ -432,6 +432,7 @@ async def rate_case(ctx: ServiceContext, profile: UserProfile, case_id: int, rat
             raise CaseNotFound(f"no closed case {case_id} of user {profile.id}")
         case.rating = rating
         case.rated_at = ctx.now()
+        session.add(_history(case, ctx.now(), f"rated {rating} of 5 by the user"))  # shows on the case page
 
 
 async def save_rating_comment(ctx: ServiceContext, profile: UserProfile, case_id: int, text: str) -> bool:
@@ -443,6 +444,7 @@ async def save_rating_comment(ctx: ServiceContext, profile: UserProfile, case_id
         if case is None or case.rating_comment is not None or case.rated_at is None:
             return False
         case.rating_comment = text[:MAX_COMMENT_CHARS]
+        session.add(_history(case, ctx.now(), "the user commented on the rating"))
         return True
 
 

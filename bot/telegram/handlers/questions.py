@@ -127,9 +127,20 @@ async def _forward_attachment(
     if len(content) > limit:
         await send(context, profile.chat_id, render.file_too_large(limit_mb))
         return
-    file = services.UserFile(attachment.kind, attachment.file_name, attachment.media_type, content)
+    media_type = _image_type(content) if attachment.kind is CaseMessageKind.PHOTO else attachment.media_type
+    file = services.UserFile(attachment.kind, attachment.file_name, media_type, content)
     forwarded = await services.forward_file(ctx, profile, state, file, message.caption)
     if forwarded is None:  # the case changed meanwhile (closed, or "ask the bot again")
         await send(context, profile.chat_id, render.non_text(False, file=True))
         return
     await send(context, profile.chat_id, render.file_received(forwarded))
+
+
+_IMAGE_SIGNATURES = ((b"\xff\xd8\xff", "image/jpeg"), (b"\x89PNG\r\n\x1a\n", "image/png"), (b"GIF8", "image/gif"))
+
+
+def _image_type(content: bytes) -> str:
+    """A photo's type from its first bytes (Telegram sends JPEG; a self-hosted Bot API server may not)."""
+    if content[:4] == b"RIFF" and content[8:12] == b"WEBP":
+        return "image/webp"
+    return next((kind for signature, kind in _IMAGE_SIGNATURES if content.startswith(signature)), "image/jpeg")
