@@ -27,7 +27,7 @@ from typing import Any
 
 import httpx
 import uvicorn
-from sqlalchemy import insert
+from sqlalchemy import insert, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -94,7 +94,7 @@ async def seed(db: Database, cases: int, messages: int, rng: random.Random) -> l
         }
         for n in range(1, cases + 1)
     ]
-    case_rows = []
+    case_rows: list[dict[str, Any]] = []
     for n in range(1, cases + 1):
         opened = now - dt.timedelta(minutes=rng.randint(1, 60 * 24 * 14))
         case_rows.append(
@@ -164,11 +164,9 @@ async def seed(db: Database, cases: int, messages: int, rng: random.Random) -> l
                 await session.execute(insert(table), rows[start : start + 2000])
     if db.dialect == "postgresql":  # ids were given explicitly: move the sequences past them
         async with db.engine.begin() as connection:
-            from sqlalchemy import text
-
-            for table in ("users", "cases", "case_messages"):
+            for name in ("users", "cases", "case_messages"):
                 await connection.execute(
-                    text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
+                    text(f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), (SELECT max(id) FROM {name}))")
                 )
     return [int(case["id"]) for case in case_rows]
 
