@@ -12,6 +12,7 @@ import contextlib
 import datetime as dt
 import errno
 import logging
+import secrets
 import signal
 import socket
 from collections.abc import Callable
@@ -19,8 +20,9 @@ from typing import TYPE_CHECKING
 
 from telegram import Update
 
+from bot import services
 from bot.db import Database, SqlTranslationStore, utcnow
-from bot.services import CuratedTexts, ServiceContext
+from bot.services import CuratedTexts, ServiceContext, StaffRole
 from bot.settings import ENV_PREFIX, AdminSettings, DemoSettings, Group, Settings, callback_secret
 from bot.telegram.application import LotseApplication, build_application
 from bot.telegram.callbacks import CallbackSigner
@@ -197,14 +199,21 @@ def _cannot_listen(
     return f"cannot start {what} on {host}:{port}: {reason}. Check {host_setting} and {port_setting}"
 
 
+DEMO_STAFF = "demo"  # the demo's staff login; its password is new on every start and printed
+
+
 class LocalDemo:
-    """The full bot stack against the project's fake Bot API, plus a browser chat on 127.0.0.1."""
+    """The full bot stack against the project's fake Bot API, a browser chat on 127.0.0.1 and the staff web
+    app (on LOTSE_ADMIN_HOST/PORT) with a demo login, so both sides of a hand-over can be tried."""
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.server: FakeTelegramServer | None = None
         self.application: LotseApplication | None = None
         self.ctx: ServiceContext | None = None
+        self.admin: AdminServer | None = None
+        self.staff_url = ""
+        self.staff_password = ""
 
     async def start(self) -> str:
         """Start everything; returns the address of the browser chat."""
@@ -218,6 +227,13 @@ class LocalDemo:
         self.server = server.start_in_thread()
         self.ctx = build_context(settings)
         await self.ctx.db.upgrade()
+        try:
+            self.admin = AdminServer(self.ctx)
+        except AdminUnavailable as exc:
+            raise DemoUnavailable(str(exc)) from None
+        self.staff_password = await _demo_staff_login(self.ctx)
+        await services.seed_canned_replies(self.ctx)
+        self.staff_url = await self.admin.start()
         application = build_bot(
             self.ctx, token=DEMO_TOKEN, base_url=server.base_url, base_file_url=f"{server.url}/file/bot{{token}}"
         )
@@ -226,6 +242,8 @@ class LocalDemo:
         return f"{server.url}/"
 
     async def stop(self) -> None:
+        if self.admin is not None:
+            await self.admin.stop()
         if self.application is not None:
             await stop_polling(self.application)
         if self.ctx is not None:
@@ -247,6 +265,10 @@ async def run_demo(settings: Settings) -> None:
         url = await demo.start()
         if not stop.is_set():  # Ctrl+C while starting: stop right away
             print(f"\nLotse demo is running. Open {url} in your browser to chat with the bot.")
+            print(
+                f"Staff web app: {demo.staff_url}  login: {DEMO_STAFF}  password: {demo.staff_password}"
+                "  (new on every start)"
+            )
             print(f"Database: {settings.database_url}   Stop with Ctrl+C.\n", flush=True)
             await stop.wait()
     finally:
@@ -255,6 +277,16 @@ async def run_demo(settings: Settings) -> None:
 
 class AdminUnavailable(Exception):
     """The staff web app cannot listen where it is configured to; the message names the setting to change."""
+
+
+async def _demo_staff_login(ctx: ServiceContext) -> str:
+    """The demo's staff account (an admin, shown to newcomers as "Demo"), with a new password each start."""
+    password = secrets.token_urlsafe(9)
+    try:
+        await services.add_staff(ctx, DEMO_STAFF, password, StaffRole.ADMIN, display_name="Demo")
+    except services.UsernameTaken:
+        await services.change_password(ctx, DEMO_STAFF, password)
+    return password
 
 
 class AdminServer:

@@ -130,6 +130,7 @@ def _admin(args: argparse.Namespace) -> int:
         ctx = build_context(settings())
         try:
             await ensure_migrated(ctx)
+            await services.seed_canned_replies(ctx)  # the starting set, once, into an empty table
             server = AdminServer(ctx)
             print(f"Lotse staff web app is running at {server.url}  Stop with Ctrl+C.", flush=True)
             await server.serve()

@@ -36,7 +36,12 @@ LAUNCH_ARGS = [
 @pytest.fixture
 async def local_demo(tmp_path):
     settings = Settings(
-        _env_file=None, data_dir=tmp_path, demo={"port": 0}, secret_key="browser-test", database={"url": ""}
+        _env_file=None,
+        data_dir=tmp_path,
+        demo={"port": 0},
+        admin={"host": "127.0.0.1", "port": 0},
+        secret_key="browser-test",
+        database={"url": ""},
     )
     running = LocalDemo(settings)
     await running.start()

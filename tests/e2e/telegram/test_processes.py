@@ -8,6 +8,7 @@ import asyncio
 import importlib.util
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -237,6 +238,8 @@ def _demo_env(tmp_path: Path, port: int) -> dict[str, str]:
         "LOTSE_DATA_DIR": str(tmp_path / "demo-data"),
         "LOTSE_DEMO_HOST": "127.0.0.1",
         "LOTSE_DEMO_PORT": str(port),
+        "LOTSE_ADMIN_HOST": "127.0.0.1",
+        "LOTSE_ADMIN_PORT": "0",  # the demo's staff web app on a free port
         "PYTHONPATH": path,
     }
 
@@ -303,6 +306,34 @@ async def test_ctrl_c_stops_the_demo_cleanly_while_a_chat_page_is_open(tmp_path:
     assert "Traceback" not in errors and "ERROR" not in errors, errors
     assert took < 10, took  # measured: well under 2 s
     assert all(isinstance(a, httpx.Response) and a.json()["ok"] for a in answers), answers  # answered, not cut
+
+
+async def test_the_demo_prints_a_staff_login_that_opens_the_staff_web_app(tmp_path: Path) -> None:
+    process = _launch([sys.executable, "-m", "bot.cli", "start"], _demo_env(tmp_path, 0))
+    try:
+        line, _ = await asyncio.to_thread(_wait_for_line, process, "Staff web app:")
+        words = line.split()
+        url, user = words[words.index("app:") + 1], words[words.index("login:") + 1]
+        password = words[words.index("password:") + 1]
+        async with httpx.AsyncClient(base_url=url, timeout=20) as browser:
+            form = await browser.get("login")
+            csrf = re.search(r'name="csrf_token" value="([^"]+)"', form.text)
+            assert form.status_code == 200 and csrf is not None
+            wrong = await browser.post("login", data={"username": user, "password": "nope", "csrf_token": csrf[1]})
+            assert wrong.status_code == 401
+            signed_in = await browser.post(
+                "login", data={"username": user, "password": password, "csrf_token": csrf[1]}
+            )
+            assert signed_in.status_code == 303, signed_in.text
+            queue = await browser.get("/")
+            assert queue.status_code == 200 and 'action="/logout"' in queue.text  # signed in: the queue
+        code, output, errors, _ = await asyncio.to_thread(_ctrl_c, process)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+    assert code == 0, errors
+    assert "Traceback" not in errors, errors
 
 
 async def test_ctrl_c_while_the_demo_is_starting_stops_it_cleanly_too(tmp_path: Path) -> None:
