@@ -63,6 +63,8 @@ EVENTS: list[tuple[re.Pattern[str], str]] = [
         N_("The newcomer asked the bot again (the bot answers again)"),
     ),
     (re.compile(r"withdrawn by the user"), N_("Withdrawn by the newcomer")),
+    (re.compile(r"rated (?P<rating>[1-5]) of 5 by the user"), N_("Rated {rating} of 5 by the newcomer")),
+    (re.compile(r"the user commented on the rating"), N_("The newcomer commented on the rating")),
 ]
 
 _PRIORITY_NAMES = {"normal": CasePriority.NORMAL, "high": CasePriority.HIGH, "urgent": CasePriority.URGENT}

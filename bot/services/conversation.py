@@ -19,6 +19,7 @@ from bot.services.case_translation import StaffCopy, translate_for_staff
 from bot.services.context import ServiceContext
 from bot.services.errors import UnknownQuestion
 from bot.services.handover import (
+    SUGGESTED,
     CaseInfo,
     Forwarded,
     HandoverState,
@@ -219,7 +220,7 @@ async def handle_question(ctx: ServiceContext, profile: UserProfile, text: str) 
             )
         if suggested is not None:
             entries, titles = suggested
-            _remember(session, now, profile, Sender.BOT, "[suggested] " + ", ".join(e.id for e in entries))
+            _remember(session, now, profile, Sender.BOT, SUGGESTED + ", ".join(e.id for e in entries))
             return Suggestions(entries, titles, log.id)
         _remember(session, now, profile, Sender.BOT, "[no checked answer; a person was offered]")
         return NoAnswer(log.id)

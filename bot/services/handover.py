@@ -43,6 +43,7 @@ from bot.services.users import UserProfile
 from knowledge import KnowledgeBase
 from translations.languages import STAFF_LANGUAGE
 
+SUGGESTED = "[suggested] "  # how the conversation records the entries the bot offered as choices
 OFFICE = "koordinierungsstelle"  # the organisation whose team answers hand-overs (its hours set expectations)
 CONVERSATION_WINDOW = dt.timedelta(hours=24)
 CONVERSATION_MESSAGES = 20
@@ -172,7 +173,13 @@ async def open_case_in(
             )
         )
     if kb is not None:
-        topic, priority = conversation_topic(kb, [m.entry_id for m in reversed(recent) if m.entry_id])
+        suggested = [
+            entry_id.strip()
+            for m in recent
+            if m.sender is Sender.BOT and m.text.startswith(SUGGESTED)
+            for entry_id in m.text.removeprefix(SUGGESTED).split(",")
+        ]
+        topic, priority = conversation_topic(kb, [m.entry_id for m in reversed(recent) if m.entry_id], suggested)
         case.topic = topic or case.topic
         case.priority = max(case.priority, priority)
     await session.flush()
@@ -188,14 +195,18 @@ def expected_answer(ctx: ServiceContext) -> ExpectedAnswer | None:
     return expected if expected.next_opening is not None else None
 
 
-def conversation_topic(kb: KnowledgeBase, entry_ids: list[str]) -> tuple[str | None, CasePriority]:
+def conversation_topic(
+    kb: KnowledgeBase, entry_ids: list[str], suggested: list[str] | None = None
+) -> tuple[str | None, CasePriority]:
     """The topic of the last entry the conversation was about, and the priority its entries call for: an
-    emergency card makes a case urgent, a sensitive entry (violence, a rejection, a deadline) high."""
+    emergency card makes a case urgent, a sensitive entry (violence, a rejection, a deadline) high, also when
+    it was only among the suggestions (a question the bot was unsure about may be exactly that)."""
     entries = [entry for entry_id in entry_ids if (entry := kb.get(entry_id)) is not None]
+    offered = [entry for entry_id in suggested or [] if (entry := kb.get(entry_id)) is not None]
     priority = CasePriority.NORMAL
     if any(entry.is_emergency for entry in entries):
         priority = CasePriority.URGENT
-    elif any(entry.is_sensitive for entry in entries):
+    elif any(entry.is_sensitive for entry in entries + offered):
         priority = CasePriority.HIGH
     topical = [entry for entry in entries if not entry.is_emergency]
     topic = topical[-1].topics[0] if topical else ("emergency" if entries else None)

@@ -34,19 +34,26 @@ async def test_the_queue_puts_urgent_and_sensitive_cases_first_then_the_longest_
     urgent_profile = await services.register_contact(ctx, 3, 3, "uk")
     urgent = (await services.request_person(ctx, urgent_profile)).id
     await services.handle_question(ctx, urgent_profile, "допоможіть")
+    clock.advance(minutes=5)
+    unsure = await _case(ctx, 4, "ar", "زوجي يضربني وأخذ جواز سفري")  # domestic violence only among the choices
     page = await services.case_queue(ctx)
-    assert [item.id for item in page.items] == [urgent, sensitive, plain] and page.total == 3
-    assert [item.priority for item in page.items] == [CasePriority.URGENT, CasePriority.HIGH, CasePriority.NORMAL]
+    assert [item.id for item in page.items] == [urgent, sensitive, unsure, plain] and page.total == 4
+    assert [item.priority for item in page.items] == [
+        CasePriority.URGENT,
+        CasePriority.HIGH,
+        CasePriority.HIGH,
+        CasePriority.NORMAL,
+    ]
     by_id = {item.id: item for item in page.items}
     assert by_id[sensitive].topic == "violence"
     assert by_id[plain].first_message == "Wie bekomme ich einen Bibliotheksausweis?"
     assert (await services.case_queue(ctx, QueueFilter(language="uk"))).total == 1
     assert [i.id for i in (await services.case_queue(ctx, QueueFilter(topic="violence"))).items] == [sensitive]
-    assert set(page.languages) == {"de", "uk"}
+    assert set(page.languages) == {"de", "uk", "ar"}
 
 
 async def test_claiming_tells_the_user_once_and_notes_stay_internal(ctx) -> None:
-    case_id = await _case(ctx, 4, "en", "hello")
+    case_id = await _case(ctx, 14, "en", "hello")
     anna = await _staff(ctx, "Anna")
     await services.claim_case(ctx, case_id, anna)
     await services.claim_case(ctx, case_id, anna)  # a second click changes nothing
