@@ -49,6 +49,7 @@ ACTIONS: dict[str, str] = {
     AuditAction.PASSWORD_CHANGED: N_("Set a new password"),
     AuditAction.CANNED_SAVED: N_("Saved a canned reply"),
     AuditAction.CANNED_DELETED: N_("Deleted a canned reply"),
+    AuditAction.TRANSLATION_CORRECTED: N_("Corrected a machine translation"),
 }
 
 # The services write a case's events in English (bot/services/casework.py, handover.py); shown translated.

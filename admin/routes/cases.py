@@ -43,6 +43,7 @@ async def case_page(
     login: SignedIn,
     case_id: int,
     canned: str = Query("", max_length=64),
+    entry: str = Query("", max_length=64),
     done: str = Query("", max_length=16),
 ) -> Response:
     view = await services.case_view(ctx, case_id)
@@ -50,6 +51,8 @@ async def case_page(
     reply = ""
     if canned:
         reply = next((c.text for c in await services.canned_replies(ctx, "de") if c.key == canned), "")
+    elif entry and (found := ctx.kb.get(entry)) is not None and (german := found.text("de")) is not None:
+        reply = german.answer  # sent unchanged, it reaches the newcomer in the entry's curated translation
     return await _page(request, ctx, pages, view, notice=done if done in NOTICES else "", reply=reply)
 
 
@@ -223,6 +226,10 @@ async def _page(
         last_id=_last_id(view),
         staff=[member for member in await services.list_staff(ctx) if member.active],
         canned=await services.canned_replies(ctx, "de"),
+        entries=sorted(
+            ((entry.id, text.title) for entry in ctx.kb.entries.values() if (text := entry.text("de")) is not None),
+            key=lambda item: item[1].casefold(),
+        ),
         notice=notice,
         error=message,
         error_values=values,

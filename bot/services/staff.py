@@ -70,6 +70,7 @@ class AuditAction(StrEnum):
     PASSWORD_CHANGED = "password_changed"
     CANNED_SAVED = "canned_saved"
     CANNED_DELETED = "canned_deleted"
+    TRANSLATION_CORRECTED = "translation_corrected"
 
 
 @dataclass(frozen=True)

@@ -130,7 +130,7 @@ async def test_talk_to_a_person_claim_reply_translated_answer_photo_close_and_ra
     closed = await user.reply(timeout=30)
     await user.press(closed, "5 ★")
     await user.replies(2)  # the stars go, the thanks come
-    await story.get_by_text("5 von 5").wait_for(timeout=LIVE)  # the rating shows on the case by itself
+    await story.get_by_text("5 von 5", exact=True).wait_for(timeout=LIVE)  # the rating shows on the case by itself
     view = await services.case_view(ctx, case.id)
     assert view.rating == 5 and view.status is services.CaseStatus.CLOSED
 

@@ -3,6 +3,7 @@ redirect and an audit entry, files served safely, and the live updates' endpoint
 
 from __future__ import annotations
 
+import html
 import re
 
 from sqlalchemy import update
@@ -20,7 +21,8 @@ from bot.services import (
     StaffRole,
     UserFile,
 )
-from tests.staff_helpers import HTML, add_account, log_in, tiny_png
+from tests.staff_helpers import HTML, add_account, hidden_value, log_in, tiny_png
+from translations.service import CURATED_VERSION
 
 XSS = "<script>alert(1)</script><img src=x onerror=alert(2)>"
 ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=x onerror=alert(2)&gt;"
@@ -281,3 +283,41 @@ async def test_the_knowledge_gap_report(client, ctx, coordinator) -> None:
     page = await client.get("/knowledge-gaps", headers=HTML)
     assert page.status_code == 200 and "capital of Peru" in page.text and XSS not in page.text
     assert (await client.get("/knowledge-gaps?weeks=0", headers=HTML)).status_code == 422
+
+
+async def test_a_knowledge_base_answer_put_into_the_reply_reaches_the_user_in_its_curated_text(
+    client, ctx, admin_account, kb
+) -> None:
+    case_id = await hand_over(ctx, 6, "uk", "Як отримати Kindergeld?")
+    await log_in(client, admin_account.username)
+    page = await client.get(f"/cases/{case_id}?entry=child-benefit", headers=HTML)
+    german = kb.get("child-benefit").text("de")
+    assert f'<option value="child-benefit">{german.title}</option>' in page.text
+    shown = re.search(r'<textarea id="reply-text"[^>]*>(.*?)</textarea>', page.text, re.S)
+    assert shown is not None and html.unescape(shown[1]) == german.answer
+    queued = await services.reply_to_case(ctx, case_id, html.unescape(shown[1]))  # what the form sends
+    await services.translate_waiting_messages(ctx)
+    reply = await services.staff_reply_to_send(ctx, queued.case_message_id, "uk")
+    assert reply is not None and reply.text == kb.get("child-benefit").text("uk").answer
+    assert reply.origin is TranslationOrigin.CURATED  # a person's translation, not a machine's
+
+
+async def test_a_machine_translation_is_corrected_in_place_on_the_knowledge_gap_page(
+    client, ctx, admin_account
+) -> None:
+    await ctx.translator.store.save("Kindergeld", "de", "ps", "v1", "[machine]", curated=False)
+    (waiting,) = await ctx.translator.awaiting_review()
+    await log_in(client, admin_account.username)
+    page = await client.get("/knowledge-gaps", headers=HTML)
+    assert f'action="/translations/{waiting.id}/correct"' in page.text and "[machine]" in page.text
+    refused = await client.post(f"/translations/{waiting.id}/correct", data={"text": "x"})
+    assert refused.status_code == 403  # no CSRF token
+    saved = await client.post(
+        f"/translations/{waiting.id}/correct", data={"text": "ماشومانو پیسې", "csrf_token": hidden_value(page.text)}
+    )
+    assert saved.status_code == 303
+    assert await ctx.translator.awaiting_review() == []
+    stored = await ctx.translator.store.find("Kindergeld", "de", "ps", [CURATED_VERSION])
+    assert [(row.translated_text, row.curated) for row in stored] == [("ماشومانو پیسې", True)]  # users read this
+    actions = [e.action for e in (await services.audit_log(ctx)).entries]
+    assert AuditAction.TRANSLATION_CORRECTED in actions
