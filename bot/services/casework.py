@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db import (
@@ -470,8 +470,3 @@ async def case_file(ctx: ServiceContext, file_id: int) -> StoredFile:
     if row is None:
         raise NotFound(f"no file {file_id}")
     return StoredFile(row.case_id, row.file_name, row.media_type, row.content)
-
-
-async def open_case_count(ctx: ServiceContext) -> int:
-    async with ctx.db.session() as session:
-        return await session.scalar(select(func.count()).where(and_(Case.status == CaseStatus.OPEN))) or 0

@@ -447,7 +447,8 @@ async def rate_case(ctx: ServiceContext, profile: UserProfile, case_id: int, rat
 
 
 async def save_rating_comment(ctx: ServiceContext, profile: UserProfile, case_id: int, text: str) -> bool:
-    """The optional comment after a rating (it does not reopen the case). False when it came too late."""
+    """The optional comment after a rating (it does not reopen the case). False when the case has one already
+    or was not rated; whether the message came within COMMENT_WINDOW is `handover_state`'s to decide."""
     async with ctx.db.session() as session, session.begin():
         case = await session.scalar(
             select(Case).where(Case.id == case_id, Case.user_id == profile.id).with_for_update()
